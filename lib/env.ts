@@ -1,0 +1,160 @@
+import path from "node:path";
+import { z } from "zod";
+
+// The only module that reads process.env. Everything else asks `env()` for typed settings.
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PUBLIC_BASE_URL: z.url({ message: "must be an absolute URL such as https://bika.example.org" }).optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
+    ),
+    PGLITE_DIR: z.string().default("var/pgdata"),
+
+    APP_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+
+    STORAGE_DIR: z.string().default("var/storage"),
+    S3_BUCKET_EVIDENCE: optionalText,
+    S3_BUCKET_DOCUMENTS: optionalText,
+    S3_ENDPOINT: optionalText.pipe(z.url({ message: "must be an absolute URL" }).optional()),
+    S3_FORCE_PATH_STYLE: z
+      .enum(["true", "false"])
+      .optional()
+      .transform((value) => (value === undefined ? undefined : value === "true")),
+    AWS_REGION: optionalText,
+    AWS_ACCESS_KEY_ID: optionalText,
+    AWS_SECRET_ACCESS_KEY: optionalText,
+
+    ENCRYPTION_KEY_CURRENT: optionalText,
+    ENCRYPTION_KEY_PREVIOUS: optionalText,
+  })
+  .superRefine((value, ctx) => {
+    if (value.NODE_ENV === "production" && !value.APP_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_SECRET"],
+        message: "is required in production; generate one with `openssl rand -base64 48`",
+      });
+    }
+    const s3Names = ["S3_BUCKET_EVIDENCE", "S3_BUCKET_DOCUMENTS", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
+    const present = s3Names.filter((name) => value[name] !== undefined);
+    if (present.length > 0 && present.length < s3Names.length) {
+      for (const name of s3Names.filter((n) => value[n] === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is required when ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set (S3 storage needs all five)`,
+        });
+      }
+    }
+  });
+
+export interface S3Settings {
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  buckets: { evidence: string; documents: string };
+}
+
+export interface Env {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  publicBaseUrl: string;
+  logLevel: string;
+  /** PostgreSQL connection string, or null to use the embedded PGlite database. */
+  databaseUrl: string | null;
+  pgliteDir: string;
+  /** Secret for session cookies and local-storage upload signatures. */
+  appSecret: string;
+  storageDir: string;
+  /** S3 settings, or null when the local filesystem driver is in use. */
+  s3: S3Settings | null;
+  encryptionKeyCurrent: string | null;
+  encryptionKeysPrevious: string[];
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+// Development-only fallback so `npm test` and a first `npm run dev` work without a .env file.
+// Production refuses to start without APP_SECRET (see the refinement above).
+const DEVELOPMENT_SECRET = "bika-development-secret-not-for-production-use";
+
+/** Parses a set of environment variables into typed settings, or throws an EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        const given = source[name];
+        const shown = given === undefined ? "unset" : `got ${JSON.stringify(redact(name, given))}`;
+        return `${name} ${issue.message} (${shown})`;
+      }),
+    );
+  }
+  const v = result.data;
+  const cwd = process.cwd();
+  return {
+    nodeEnv: v.NODE_ENV,
+    port: v.PORT,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
+    logLevel: v.LOG_LEVEL,
+    databaseUrl: v.DATABASE_URL ?? null,
+    pgliteDir: path.resolve(cwd, v.PGLITE_DIR),
+    appSecret: v.APP_SECRET ?? DEVELOPMENT_SECRET,
+    storageDir: path.resolve(cwd, v.STORAGE_DIR),
+    s3:
+      v.S3_BUCKET_EVIDENCE && v.S3_BUCKET_DOCUMENTS && v.AWS_REGION && v.AWS_ACCESS_KEY_ID && v.AWS_SECRET_ACCESS_KEY
+        ? {
+            region: v.AWS_REGION,
+            accessKeyId: v.AWS_ACCESS_KEY_ID,
+            secretAccessKey: v.AWS_SECRET_ACCESS_KEY,
+            endpoint: v.S3_ENDPOINT,
+            forcePathStyle: v.S3_FORCE_PATH_STYLE ?? v.S3_ENDPOINT !== undefined,
+            buckets: { evidence: v.S3_BUCKET_EVIDENCE, documents: v.S3_BUCKET_DOCUMENTS },
+          }
+        : null,
+    encryptionKeyCurrent: v.ENCRYPTION_KEY_CURRENT ?? null,
+    encryptionKeysPrevious: (v.ENCRYPTION_KEY_PREVIOUS ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter((key) => key !== ""),
+  };
+}
+
+function redact(name: string, value: string): string {
+  return /SECRET|KEY|PASSWORD|TOKEN/.test(name) ? "[redacted]" : value;
+}
+
+let cached: Env | undefined;
+
+/** Returns the process configuration, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Drops the cached configuration; tests call this after changing process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
