@@ -1,0 +1,281 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { formatBytes, formatDateTime } from "@/components/format";
+import { getStaffAccess, StaffOnlyNotice } from "@/components/staff-access";
+import { CHANNEL_LABELS, contentTypeLabel, SENSITIVE_PLACEHOLDER, STATUS_LABELS } from "@/components/staff-labels";
+import { TicketStatusForm } from "@/components/ticket-status-form";
+import { getActor } from "@/lib/auth/session";
+import { isStaff, type Actor } from "@/lib/auth/types";
+import { AppError } from "@/lib/errors";
+import { getTicketForStaffOrThrow, type AttachmentSummary, type TicketDetail, type TicketHistoryEntry } from "@/lib/tickets/get-ticket";
+import { maySeeSensitiveDetails, TICKET_STATUSES } from "@/lib/tickets/ticket-summary";
+
+interface PageProps {
+  params: Promise<{ id: string }>;
+}
+
+/** Loads the ticket once per request for both the metadata and the page. Returns null when it is not found. */
+const loadTicket = cache(async (actor: Actor, ticketId: string): Promise<TicketDetail | null> => {
+  try {
+    return await getTicketForStaffOrThrow(actor, ticketId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return null;
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
+  const actor = await getActor();
+  if (!actor || !isStaff(actor.role)) return { title: "Ticket" };
+  const ticket = await loadTicket(actor, (await params).id);
+  return { title: ticket ? `Ticket ${ticket.reference}` : "Ticket not found" };
+}
+
+export default async function TicketPage({ params }: PageProps) {
+  const { id } = await params;
+  const { actor, allowed } = await getStaffAccess(`/dashboard/tickets/${id}`);
+  if (!allowed) return <StaffOnlyNotice actor={actor} title="Ticket" />;
+
+  const ticket = await loadTicket(actor, id);
+  if (!ticket) notFound();
+
+  const restricted = ticket.isSensitive && !maySeeSensitiveDetails(actor);
+  // Agents may not change a GBV ticket's status, and changeTicketStatus rejects it as well.
+  const mayChangeStatus = !(ticket.isSensitive && actor.role === "agent");
+  const statusOptions = TICKET_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
+
+  return (
+    <main id="main" className="wide">
+      <p>
+        <Link href="/dashboard">Back to tickets</Link>
+      </p>
+      <h1>
+        Ticket <span className="reference-cell">{ticket.reference}</span>
+      </h1>
+
+      {restricted ? <RestrictedSummary ticket={ticket} /> : <TicketFacts ticket={ticket} />}
+
+      <section aria-labelledby="status-heading" className="panel">
+        <h2 id="status-heading">Change status</h2>
+        {mayChangeStatus ? (
+          <TicketStatusForm key={ticket.status} ticketId={ticket.id} currentStatus={ticket.status} options={statusOptions} />
+        ) : (
+          <p>Only a manager or the SAPS liaison officer may change the status of a confidential report.</p>
+        )}
+      </section>
+
+      {restricted ? null : (
+        <>
+          <Evidence attachments={ticket.attachments} />
+          <History entries={ticket.history} />
+        </>
+      )}
+    </main>
+  );
+}
+
+function RestrictedSummary({ ticket }: { ticket: TicketDetail }) {
+  return (
+    <>
+      <p className="notice">
+        This is a confidential report. Its details, location, reporter and evidence are visible only to the SAPS liaison
+        officer.
+      </p>
+      <dl className="facts">
+        <dt>Reference</dt>
+        <dd>{ticket.reference}</dd>
+        <dt>Type</dt>
+        <dd>{SENSITIVE_PLACEHOLDER}</dd>
+        <dt>Status</dt>
+        <dd>
+          <span className={`status status-${ticket.status}`}>{STATUS_LABELS[ticket.status]}</span>
+        </dd>
+        <dt>Reported</dt>
+        <dd>
+          <time dateTime={ticket.createdAt.toISOString()}>{formatDateTime(ticket.createdAt)}</time>
+        </dd>
+        <dt>Evidence</dt>
+        <dd>{fileCount(ticket.attachmentCount)}</dd>
+      </dl>
+    </>
+  );
+}
+
+function TicketFacts({ ticket }: { ticket: TicketDetail }) {
+  const hasPosition = ticket.latitude !== null && ticket.longitude !== null;
+  return (
+    <>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <span className={`status status-${ticket.status}`}>{STATUS_LABELS[ticket.status]}</span>
+        </dd>
+        <dt>Category</dt>
+        <dd>
+          {ticket.categoryName}
+          {ticket.isSensitive ? <span className="tag">Confidential</span> : null}
+        </dd>
+        <dt>Address</dt>
+        <dd>{ticket.addressText ?? <span className="muted">None given</span>}</dd>
+        <dt>Coordinates</dt>
+        <dd>
+          {hasPosition ? (
+            <>
+              {ticket.latitude?.toFixed(6)}, {ticket.longitude?.toFixed(6)}{" "}
+              <a
+                href={`https://www.openstreetmap.org/?mlat=${ticket.latitude}&mlon=${ticket.longitude}#map=18/${ticket.latitude}/${ticket.longitude}`}
+                target="_blank"
+                rel="noreferrer"
+              >
+                Open in OpenStreetMap
+              </a>
+            </>
+          ) : (
+            <span className="muted">None given</span>
+          )}
+        </dd>
+        <dt>Reporter</dt>
+        <dd>{ticket.reporterName ?? <span className="muted">Withheld</span>}</dd>
+        <dt>Channel</dt>
+        <dd>{CHANNEL_LABELS[ticket.channel]}</dd>
+        <dt>Created</dt>
+        <dd>
+          <time dateTime={ticket.createdAt.toISOString()}>{formatDateTime(ticket.createdAt)}</time>
+        </dd>
+        <dt>Last updated</dt>
+        <dd>
+          <time dateTime={ticket.updatedAt.toISOString()}>{formatDateTime(ticket.updatedAt)}</time>
+        </dd>
+      </dl>
+      <section aria-labelledby="description-heading">
+        <h2 id="description-heading">Description</h2>
+        <p className="description">{ticket.description}</p>
+      </section>
+    </>
+  );
+}
+
+const STATE_LABELS: Record<AttachmentSummary["state"], string> = {
+  pending: "Upload not finished",
+  uploaded: "Uploaded, processing",
+  processed: "Processed",
+  rejected: "Rejected",
+};
+
+function Evidence({ attachments }: { attachments: AttachmentSummary[] }) {
+  return (
+    <section aria-labelledby="evidence-heading">
+      <h2 id="evidence-heading">Evidence ({fileCount(attachments.length)})</h2>
+      {attachments.length === 0 ? (
+        <p className="muted">The resident attached no files.</p>
+      ) : (
+        <ul className="evidence-list">
+          {attachments.map((attachment) => (
+            <li key={attachment.fileId} className="evidence-item">
+              <EvidencePreview attachment={attachment} />
+              <div>
+                <p className="evidence-name">{attachment.originalFilename}</p>
+                <p className="muted">
+                  {contentTypeLabel(attachment.contentType)}, {formatBytes(attachment.size)}
+                </p>
+                <p>
+                  <span className={`state state-${attachment.state}`}>{STATE_LABELS[attachment.state]}</span>
+                  {attachment.state === "rejected" && attachment.rejectionReason ? (
+                    <span className="error">: {attachment.rejectionReason}</span>
+                  ) : null}
+                </p>
+                {isAvailable(attachment) ? (
+                  <p className="evidence-links">
+                    <a href={`/api/attachments/${attachment.fileId}`} target="_blank" rel="noreferrer">
+                      Open {attachment.originalFilename}
+                    </a>
+                    <a href={`/api/attachments/${attachment.fileId}?download=1`}>Download {attachment.originalFilename}</a>
+                  </p>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const PLACEHOLDER_LABELS: Record<string, string> = { image: "Image", video: "Video", audio: "Audio" };
+
+function EvidencePreview({ attachment }: { attachment: AttachmentSummary }) {
+  if (isAvailable(attachment) && attachment.contentType.startsWith("image/")) {
+    // A plain <img>, because next/image would fetch the route from the server without the staff
+    // member's session, and the route redirects to a short-lived URL that is not worth caching.
+    return (
+      <img
+        src={`/api/attachments/${attachment.fileId}?variant=thumbnail`}
+        alt={`Photo evidence: ${attachment.originalFilename}`}
+        className="thumbnail"
+        width={160}
+        height={160}
+        loading="lazy"
+      />
+    );
+  }
+  const family = attachment.contentType.split("/")[0] ?? "";
+  const label = PLACEHOLDER_LABELS[family] ?? "File";
+  return (
+    <div className="thumbnail thumbnail-placeholder" aria-hidden="true">
+      {label}
+    </div>
+  );
+}
+
+function History({ entries }: { entries: TicketHistoryEntry[] }) {
+  return (
+    <section aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      {entries.length === 0 ? (
+        <p className="muted">No recorded changes.</p>
+      ) : (
+        <ol className="history">
+          {entries.map((entry, index) => (
+            <li key={`${entry.createdAt.toISOString()}-${index}`}>
+              <time dateTime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>{" "}
+              <span>{describeEvent(entry)}</span>
+              <span className="muted"> by {entry.actorName ?? "the system"}</span>
+              {typeof entry.metadata.note === "string" && entry.metadata.note !== "" ? (
+                <blockquote className="history-note">{entry.metadata.note}</blockquote>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function describeEvent(entry: TicketHistoryEntry): string {
+  const { from, to, channel } = entry.metadata;
+  switch (entry.action) {
+    case "ticket.created":
+      if (channel === "whatsapp") return "Reported on WhatsApp";
+      if (channel === "web") return "Reported on the web portal";
+      return "Reported";
+    case "ticket.status_changed":
+      return `Status changed from ${statusLabel(from)} to ${statusLabel(to)}`;
+    default:
+      return entry.action;
+  }
+}
+
+function statusLabel(value: unknown): string {
+  return typeof value === "string" && value in STATUS_LABELS ? STATUS_LABELS[value as keyof typeof STATUS_LABELS] : String(value);
+}
+
+/** Tells whether the file is stored and checked, so that the attachment route can serve it. */
+function isAvailable(attachment: AttachmentSummary): boolean {
+  return attachment.state === "uploaded" || attachment.state === "processed";
+}
+
+function fileCount(count: number): string {
+  return count === 1 ? "1 file" : `${count} files`;
+}
