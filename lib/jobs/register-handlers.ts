@@ -1,0 +1,11 @@
+// Registers every job handler and periodic task the worker runs. Modules that define handlers are
+// imported here, so the worker has them whichever routes the process has loaded.
+import { cleanupExpiredIntents } from "@/lib/uploads/cleanup-expired-intents";
+import { registerPeriodicTask } from "./registry";
+
+/** Hourly removal of upload intents that were never confirmed; cleanupExpiredIntents sets the age limit. */
+registerPeriodicTask({
+  name: "uploads.cleanup_expired_intents",
+  intervalMs: 60 * 60 * 1000,
+  run: (now) => cleanupExpiredIntents(now),
+});
