@@ -1,0 +1,174 @@
+import { createReadStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "@/lib/errors";
+import { isObjectKey } from "./keys";
+import {
+  DOWNLOAD_PARAMS,
+  encodeUploadPolicy,
+  LOCAL_BUCKETS,
+  LOCAL_OBJECT_PATH,
+  LOCAL_UPLOAD_PATH,
+  signDownload,
+  signUploadPolicy,
+  type LocalUploadPolicy,
+} from "./local-signing";
+import { SERVER_SIDE_ENCRYPTION, type ByteRange, type ObjectHead, type PresignedPost, type StorageDriver } from "./types";
+
+// Filesystem storage for the demo and development: objects live at `{root}/{bucket}/{key}`, with
+// the Content-Type in a `{key}.meta.json` file beside each object. Upload and download URLs are
+// relative paths to this app's own routes, so they work under whatever host name the browser used.
+// NOTE: the policy requires "AES256" like the S3 one does, but this driver does not encrypt files
+// at rest; use S3 (or an encrypted volume) for real evidence.
+
+interface ObjectMetadata {
+  contentType: string;
+  serverSideEncryption: string;
+}
+
+export interface LocalDriverOptions {
+  root: string;
+  secret: string;
+}
+
+export class LocalStorageDriver implements StorageDriver {
+  readonly name = "local" as const;
+
+  constructor(private readonly options: LocalDriverOptions) {}
+
+  async createPresignedPost(input: {
+    bucket: string;
+    key: string;
+    contentType: string;
+    maxBytes: number;
+    expiresInSeconds: number;
+  }): Promise<PresignedPost> {
+    this.objectPath(input.bucket, input.key);
+    const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
+    const policy: LocalUploadPolicy = {
+      version: 1,
+      bucket: input.bucket as LocalUploadPolicy["bucket"],
+      key: input.key,
+      contentType: input.contentType,
+      minBytes: 1,
+      maxBytes: input.maxBytes,
+      serverSideEncryption: SERVER_SIDE_ENCRYPTION,
+      expiresAt: expiresAt.getTime(),
+    };
+    const encoded = encodeUploadPolicy(policy);
+    return {
+      url: LOCAL_UPLOAD_PATH,
+      fields: {
+        key: input.key,
+        "Content-Type": input.contentType,
+        "x-amz-server-side-encryption": SERVER_SIDE_ENCRYPTION,
+        policy: encoded,
+        "x-bika-signature": signUploadPolicy(encoded, this.options.secret),
+      },
+      expiresAt,
+    };
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectHead | null> {
+    const file = this.objectPath(bucket, key);
+    try {
+      const stat = await fs.stat(file);
+      const metadata = await this.readMetadata(file);
+      return { size: stat.size, contentType: metadata?.contentType ?? null };
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw new AppError("unavailable", "Local storage could not be read", { cause: error });
+    }
+  }
+
+  async readObject(bucket: string, key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>> {
+    const file = this.objectPath(bucket, key);
+    try {
+      await fs.access(file);
+    } catch (error) {
+      if (isMissing(error)) throw new AppError("not_found", `Object ${bucket}/${key} does not exist`, { cause: error });
+      throw new AppError("unavailable", "Local storage could not be read", { cause: error });
+    }
+    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async presignGet(input: {
+    bucket: string;
+    key: string;
+    expiresInSeconds: number;
+    contentDisposition: string;
+    contentType: string;
+  }): Promise<string> {
+    this.objectPath(input.bucket, input.key);
+    const grant = {
+      bucket: input.bucket,
+      key: input.key,
+      contentType: input.contentType,
+      contentDisposition: input.contentDisposition,
+      expires: Math.floor(Date.now() / 1000) + input.expiresInSeconds,
+    };
+    const query = new URLSearchParams({
+      [DOWNLOAD_PARAMS.bucket]: grant.bucket,
+      [DOWNLOAD_PARAMS.key]: grant.key,
+      [DOWNLOAD_PARAMS.contentType]: grant.contentType,
+      [DOWNLOAD_PARAMS.contentDisposition]: grant.contentDisposition,
+      [DOWNLOAD_PARAMS.expires]: String(grant.expires),
+      [DOWNLOAD_PARAMS.signature]: signDownload(grant, this.options.secret),
+    });
+    return `${LOCAL_OBJECT_PATH}?${query.toString()}`;
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    const file = this.objectPath(bucket, key);
+    await Promise.all([fs.rm(file, { force: true }), fs.rm(metadataPath(file), { force: true })]).catch((error: unknown) => {
+      throw new AppError("unavailable", "Local storage could not delete an object", { cause: error });
+    });
+  }
+
+  /**
+   * Moves a fully received upload into place. The temporary file must be on the same filesystem
+   * (see `temporaryPath`), so the rename is atomic and a reader never sees half an object.
+   */
+  async commitUpload(temporaryFile: string, bucket: string, key: string, contentType: string): Promise<void> {
+    const file = this.objectPath(bucket, key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const metadata: ObjectMetadata = { contentType, serverSideEncryption: SERVER_SIDE_ENCRYPTION };
+    const temporaryMetadata = `${temporaryFile}.meta.json`;
+    await fs.writeFile(temporaryMetadata, JSON.stringify(metadata));
+    await fs.rename(temporaryMetadata, metadataPath(file));
+    await fs.rename(temporaryFile, file);
+  }
+
+  /** A fresh path for an upload in progress, inside the storage root. */
+  async temporaryPath(name: string): Promise<string> {
+    const folder = path.join(this.options.root, ".uploads");
+    await fs.mkdir(folder, { recursive: true });
+    return path.join(folder, name);
+  }
+
+  /** The file behind bucket and key; throws for anything `buildObjectKey` could not have made. */
+  objectPath(bucket: string, key: string): string {
+    if (!(LOCAL_BUCKETS as readonly string[]).includes(bucket)) {
+      throw new AppError("invalid_input", `Unknown storage bucket ${JSON.stringify(bucket)}; expected one of ${LOCAL_BUCKETS.join(", ")}`);
+    }
+    if (!isObjectKey(key)) throw new AppError("invalid_input", `Object key ${JSON.stringify(key)} is not a key this server issued`);
+    return path.join(this.options.root, bucket, ...key.split("/"));
+  }
+
+  private async readMetadata(file: string): Promise<ObjectMetadata | null> {
+    try {
+      return JSON.parse(await fs.readFile(metadataPath(file), "utf8")) as ObjectMetadata;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+}
+
+function metadataPath(file: string): string {
+  return `${file}.meta.json`;
+}
+
+function isMissing(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as NodeJS.ErrnoException).code === "ENOENT";
+}

@@ -1,0 +1,107 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { Readable } from "node:stream";
+import type { S3Settings } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import {
+  SERVER_SIDE_ENCRYPTION,
+  type ByteRange,
+  type ObjectHead,
+  type PresignedPost,
+  type PresignedPostInput,
+  type PresignGetInput,
+  type StorageDriver,
+} from "./types";
+
+// S3 or any S3-compatible service. One client per process; it is built from `env().s3` by
+// `getStorage()`. Raw service errors are logged here and surface as AppError "unavailable".
+
+export class S3StorageDriver implements StorageDriver {
+  readonly name = "s3" as const;
+  private readonly client: S3Client;
+
+  constructor(settings: S3Settings) {
+    this.client = new S3Client({
+      region: settings.region,
+      endpoint: settings.endpoint,
+      forcePathStyle: settings.forcePathStyle,
+      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      // Checksums only where S3 requires them: several S3-compatible services reject or ignore the
+      // CRC headers that newer SDK versions add by default.
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+  }
+
+  async createPresignedPost(input: PresignedPostInput): Promise<PresignedPost> {
+    const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
+    // `Fields` become exact-match conditions, and the SDK adds exact `bucket` and `key` conditions.
+    const { url, fields } = await createPresignedPost(this.client, {
+      Bucket: input.bucket,
+      Key: input.key,
+      Conditions: [["content-length-range", 1, input.maxBytes]],
+      Fields: { "Content-Type": input.contentType, "x-amz-server-side-encryption": SERVER_SIDE_ENCRYPTION },
+      Expires: input.expiresInSeconds,
+    });
+    return { url, fields, expiresAt };
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectHead | null> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? null };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw unavailable("HEAD", bucket, key, error);
+    }
+  }
+
+  async readObject(bucket: string, key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      );
+      if (!object.Body) throw new Error("GetObject returned no body");
+      // In Node.js the SDK's body is an http.IncomingMessage, which is a Readable.
+      return object.Body as Readable;
+    } catch (error) {
+      if (isNotFound(error)) throw new AppError("not_found", `Object ${bucket}/${key} does not exist`, { cause: error });
+      throw unavailable("GET", bucket, key, error);
+    }
+  }
+
+  async presignGet(input: PresignGetInput): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: input.bucket,
+      Key: input.key,
+      ResponseContentDisposition: input.contentDisposition,
+      ResponseContentType: input.contentType,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds });
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw unavailable("DELETE", bucket, key, error);
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  if (error instanceof S3ServiceException) {
+    return error.$metadata.httpStatusCode === 404 || error.name === "NotFound" || error.name === "NoSuchKey";
+  }
+  return false;
+}
+
+function unavailable(operation: string, bucket: string, key: string, error: unknown): AppError {
+  log.error({ err: error, operation, bucket, key }, "object storage request failed");
+  return new AppError("unavailable", "The file store is not reachable at the moment. Please try again in a few minutes.", {
+    cause: error,
+  });
+}
