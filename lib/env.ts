@@ -14,6 +14,7 @@ const EnvSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     PUBLIC_BASE_URL: z.url({ message: "must be an absolute URL such as https://bika.example.org" }).optional(),
+    NEXTAUTH_URL: optionalText.pipe(z.url({ message: "must be an absolute URL such as https://bika.example.org" }).optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
     DATABASE_URL: optionalText.pipe(
@@ -25,6 +26,11 @@ const EnvSchema = z
     PGLITE_DIR: z.string().default("var/pgdata"),
 
     APP_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+
+    DEV_OUTBOX: z
+      .enum(["true", "false"], { message: 'must be "true" or "false"' })
+      .optional()
+      .transform((value) => value === "true"),
 
     STORAGE_DIR: z.string().default("var/storage"),
     S3_BUCKET_EVIDENCE: optionalText,
@@ -81,6 +87,16 @@ export interface Env {
   pgliteDir: string;
   /** Secret for session cookies and local-storage upload signatures. */
   appSecret: string;
+  /**
+   * Origin that next-auth builds its URLs from (NEXTAUTH_URL, else PUBLIC_BASE_URL), or null to take
+   * it from each request's Host header, so development works on both localhost and 127.0.0.1.
+   */
+  authUrl: string | null;
+  /**
+   * Whether /dev/outbox is served in production (DEV_OUTBOX=true). Outside production it always is.
+   * The page shows every resident's sign-in codes to anyone who can reach it.
+   */
+  devOutbox: boolean;
   storageDir: string;
   /** S3 settings, or null when the local filesystem driver is in use. */
   s3: S3Settings | null;
@@ -122,6 +138,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     databaseUrl: v.DATABASE_URL ?? null,
     pgliteDir: path.resolve(cwd, v.PGLITE_DIR),
     appSecret: v.APP_SECRET ?? DEVELOPMENT_SECRET,
+    authUrl: (v.NEXTAUTH_URL ?? v.PUBLIC_BASE_URL)?.replace(/\/+$/, "") ?? null,
+    devOutbox: v.DEV_OUTBOX,
     storageDir: path.resolve(cwd, v.STORAGE_DIR),
     s3:
       v.S3_BUCKET_EVIDENCE && v.S3_BUCKET_DOCUMENTS && v.AWS_REGION && v.AWS_ACCESS_KEY_ID && v.AWS_SECRET_ACCESS_KEY
@@ -147,6 +165,16 @@ function redact(name: string, value: string): string {
 }
 
 let cached: Env | undefined;
+
+/**
+ * Hands the auth URL to next-auth v4, which reads NEXTAUTH_URL (or, failing that, AUTH_TRUST_HOST)
+ * from process.env itself instead of taking it as an option.
+ */
+export function exportAuthUrlToNextAuth(): void {
+  const { authUrl } = env();
+  if (authUrl) process.env.NEXTAUTH_URL = authUrl;
+  else process.env.AUTH_TRUST_HOST = "true";
+}
 
 /** Returns the process configuration, parsed once. */
 export function env(): Env {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv auth URL", () => {
+  it("is null without NEXTAUTH_URL or PUBLIC_BASE_URL", () => {
+    expect(parseEnv({ PORT: "3101" }).authUrl).toBeNull();
+  });
+
+  it("falls back to PUBLIC_BASE_URL", () => {
+    expect(parseEnv({ PUBLIC_BASE_URL: "https://bika.example.org/" }).authUrl).toBe("https://bika.example.org");
+  });
+
+  it("prefers NEXTAUTH_URL", () => {
+    const parsed = parseEnv({ PUBLIC_BASE_URL: "https://bika.example.org", NEXTAUTH_URL: "http://127.0.0.1:3210" });
+    expect(parsed.authUrl).toBe("http://127.0.0.1:3210");
+  });
+
+  it("rejects a relative NEXTAUTH_URL", () => {
+    expect(() => parseEnv({ NEXTAUTH_URL: "/api/auth" })).toThrow(EnvError);
+  });
+});
+
+describe("parseEnv DEV_OUTBOX", () => {
+  it("is off by default", () => {
+    expect(parseEnv({}).devOutbox).toBe(false);
+  });
+
+  it("is on with true", () => {
+    expect(parseEnv({ DEV_OUTBOX: "true" }).devOutbox).toBe(true);
+  });
+
+  it("rejects other values", () => {
+    expect(() => parseEnv({ DEV_OUTBOX: "yes" })).toThrow(/DEV_OUTBOX must be "true" or "false" \(got "yes"\)/);
+  });
+});
