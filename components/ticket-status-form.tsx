@@ -72,7 +72,7 @@ export function TicketStatusForm({ ticketId, currentStatus, options }: TicketSta
         <FieldError id="status-note-error" message={noteError} />
       </div>
       <div className="form-actions">
-        <button type="submit" disabled={pending || status === currentStatus}>
+        <button type="submit" disabled={pending}>
           {pending ? "Changing status…" : "Change status"}
         </button>
       </div>

@@ -9,7 +9,7 @@ import { listCategories } from "@/lib/tickets/list-categories";
 import { listTicketsForStaff } from "@/lib/tickets/list-tickets";
 import { maySeeSensitiveDetails, TICKET_STATUSES, type TicketSummary } from "@/lib/tickets/ticket-summary";
 
-export const metadata: Metadata = { title: "Tickets" };
+export const metadata: Metadata = { title: { absolute: "Tickets · Bika dashboard" } };
 
 const PAGE_SIZE = 25;
 
@@ -144,7 +144,7 @@ export default async function DashboardPage({ searchParams }: PageProps) {
                         {ticket.reference}
                       </Link>
                     </th>
-                    <td>
+                    <td className="nowrap">
                       <time dateTime={ticket.createdAt.toISOString()}>{formatDateTime(ticket.createdAt)}</time>
                     </td>
                     <td>

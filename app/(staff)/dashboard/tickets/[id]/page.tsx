@@ -60,7 +60,7 @@ export default async function TicketPage({ params }: PageProps) {
       <section aria-labelledby="status-heading" className="panel">
         <h2 id="status-heading">Change status</h2>
         {mayChangeStatus ? (
-          <TicketStatusForm key={ticket.status} ticketId={ticket.id} currentStatus={ticket.status} options={statusOptions} />
+          <TicketStatusForm ticketId={ticket.id} currentStatus={ticket.status} options={statusOptions} />
         ) : (
           <p>Only a manager or the SAPS liaison officer may change the status of a confidential report.</p>
         )}
