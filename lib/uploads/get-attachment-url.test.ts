@@ -40,7 +40,7 @@ async function upload(owner: Actor, filename: string, bytes: Buffer, type: strin
   const intent = await createUploadIntent(owner, { purpose: "evidence", filename, declaredType: type, size: bytes.length }, ctx);
   const request = new NextRequest("http://127.0.0.1:3000/api/storage/upload", {
     method: "POST",
-    body: buildUploadForm(intent.fields, new Blob([bytes]), filename),
+    body: buildUploadForm(intent.fields, new Blob([new Uint8Array(bytes)]), filename),
   });
   expect((await postUpload(request, { params: Promise.resolve({}) })).status).toBe(204);
   await confirmUpload(owner, intent.fileId, ctx);
