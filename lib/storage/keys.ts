@@ -15,7 +15,7 @@ export function buildObjectKey(input: { tenantId: string; purpose: UploadPurpose
   return key;
 }
 
-/** True for keys `buildObjectKey` can produce; the local driver refuses anything else as a path. */
+/** True for keys `buildObjectKey` can produce; the local driver rejects anything else as a path. */
 export function isObjectKey(key: string): boolean {
   return OBJECT_KEY_PATTERN.test(key);
 }

@@ -41,8 +41,8 @@ export function signUploadPolicy(encodedPolicy: string, secret: string): string 
 
 /**
  * Checks the signature in constant time and then decodes the policy. Returns null when the
- * signature does not match or the signed text is not a policy; expiry is left to the caller, so it
- * can answer an expired policy differently from a forged one.
+ * signature does not match or the signed text is not a policy. Expiry is left to the caller, so it
+ * can report an expired policy differently from a forged one.
  */
 export function verifyUploadPolicy(encodedPolicy: string, signature: string, secret: string): LocalUploadPolicy | null {
   if (!equalHex(signUploadPolicy(encodedPolicy, secret), signature)) return null;
@@ -54,7 +54,7 @@ export function verifyUploadPolicy(encodedPolicy: string, signature: string, sec
   }
 }
 
-/** What a local download URL carries; every field is covered by the signature. */
+/** Contents of a local download URL; the signature covers every field. */
 export interface LocalDownloadGrant {
   bucket: string;
   key: string;

@@ -41,7 +41,7 @@ const STATUS: Record<LocalUploadErrorCode, number> = {
 // Room for the form fields and part headers around the largest file.
 const MAX_FORM_OVERHEAD_BYTES = 64 * 1024;
 
-class UploadRefused extends Error {
+class UploadRejected extends Error {
   constructor(
     readonly code: LocalUploadErrorCode,
     message: string,
@@ -53,17 +53,17 @@ class UploadRefused extends Error {
 export async function receiveLocalUpload(request: Request, log: Logger): Promise<Response> {
   const storage = getStorage();
   if (!(storage instanceof LocalStorageDriver)) {
-    return refusal("not_enabled", "Uploads go straight to object storage; this route serves only the local storage driver.");
+    return rejection("not_enabled", "Uploads go straight to object storage; this route serves only the local storage driver.");
   }
 
   let temporaryFile: string | null = null;
   let output: WriteStream | null = null;
   try {
     const boundary = boundaryFrom(request.headers.get("content-type"));
-    if (!boundary || !request.body) throw new UploadRefused("malformed_request", "The request must be multipart/form-data with a boundary.");
+    if (!boundary || !request.body) throw new UploadRejected("malformed_request", "The request must be multipart/form-data with a boundary.");
     const declaredLength = Number(request.headers.get("content-length") ?? "0");
     if (declaredLength > MAX_UPLOAD_BYTES + MAX_FORM_OVERHEAD_BYTES) {
-      throw new UploadRefused("entity_too_large", `The request is ${declaredLength} bytes; files may be at most ${MAX_UPLOAD_BYTES} bytes.`);
+      throw new UploadRejected("entity_too_large", `The request is ${declaredLength} bytes; files may be at most ${MAX_UPLOAD_BYTES} bytes.`);
     }
 
     const fields = new Map<string, string>();
@@ -75,21 +75,21 @@ export async function receiveLocalUpload(request: Request, log: Logger): Promise
         // Names are matched without regard to case, as HTTP header names are; the first value wins.
         if (!fields.has(event.name.toLowerCase())) fields.set(event.name.toLowerCase(), event.value);
       } else if (event.type === "file-start") {
-        if (event.name !== "file") throw new UploadRefused("malformed_request", `Unexpected file part "${event.name}"; the file must be sent as "file".`);
+        if (event.name !== "file") throw new UploadRejected("malformed_request", `Unexpected file part "${event.name}"; the file must be sent as "file".`);
         policy = checkPolicy(fields, env().appSecret);
         temporaryFile = await storage.temporaryPath(`${randomUUID()}.part`);
         output = createWriteStream(temporaryFile, { flags: "wx" });
-        // Write errors surface through `once(output, ...)` below; a write still in flight when the
-        // stream is destroyed after a refusal reports one more, which has nothing left to affect.
+        // Write errors surface through `once(output, ...)` below. A write still in flight when a
+        // rejected upload destroys the stream reports one more error, which is only logged.
         output.on("error", (error) => log.debug({ err: error }, "local upload write stream closed with an error"));
       } else if (event.type === "file-data" && policy && output) {
         received += event.chunk.byteLength;
         if (received > policy.maxBytes) {
-          throw new UploadRefused("entity_too_large", `The file is larger than the ${policy.maxBytes} bytes the policy allows.`);
+          throw new UploadRejected("entity_too_large", `The file is larger than the ${policy.maxBytes} bytes the policy allows.`);
         }
         if (!output.write(event.chunk)) await once(output, "drain");
       } else if (event.type === "file-end" && policy && output) {
-        if (received < policy.minBytes) throw new UploadRefused("entity_too_small", "The file is empty.");
+        if (received < policy.minBytes) throw new UploadRejected("entity_too_small", "The file is empty.");
         output.end();
         await once(output, "finish");
         output = null;
@@ -100,15 +100,15 @@ export async function receiveLocalUpload(request: Request, log: Logger): Promise
         return new Response(null, { status: 204 });
       }
     }
-    throw new UploadRefused("malformed_request", 'The form has no file part; send the file last, as the field "file".');
+    throw new UploadRejected("malformed_request", 'The form has no file part; send the file last, as the field "file".');
   } catch (error) {
-    if (error instanceof UploadRefused) {
-      log.info({ code: error.code }, `local upload refused: ${error.message}`);
-      return refusal(error.code, error.message);
+    if (error instanceof UploadRejected) {
+      log.info({ code: error.code }, `local upload rejected: ${error.message}`);
+      return rejection(error.code, error.message);
     }
     if (error instanceof MultipartError) {
-      log.info({ code: "malformed_request" }, `local upload refused: ${error.message}`);
-      return refusal("malformed_request", `The multipart body is malformed: ${error.message}.`);
+      log.info({ code: "malformed_request" }, `local upload rejected: ${error.message}`);
+      return rejection("malformed_request", `The multipart body is malformed: ${error.message}.`);
     }
     throw error;
   } finally {
@@ -120,11 +120,11 @@ export async function receiveLocalUpload(request: Request, log: Logger): Promise
 function checkPolicy(fields: Map<string, string>, secret: string): LocalUploadPolicy {
   const encoded = fields.get("policy");
   const signature = fields.get("x-bika-signature");
-  if (!encoded || !signature) throw new UploadRefused("malformed_request", 'The form must carry the "policy" and "x-bika-signature" fields before the file.');
+  if (!encoded || !signature) throw new UploadRejected("malformed_request", 'The form must carry the "policy" and "x-bika-signature" fields before the file.');
   const policy = verifyUploadPolicy(encoded, signature, secret);
-  if (!policy) throw new UploadRefused("signature_mismatch", "The upload policy's signature does not match.");
+  if (!policy) throw new UploadRejected("signature_mismatch", "The upload policy's signature does not match.");
   if (Date.now() > policy.expiresAt) {
-    throw new UploadRefused("policy_expired", `The upload policy expired at ${new Date(policy.expiresAt).toISOString()}.`);
+    throw new UploadRejected("policy_expired", `The upload policy expired at ${new Date(policy.expiresAt).toISOString()}.`);
   }
   const conditions: [field: string, expected: string][] = [
     ["key", policy.key],
@@ -134,7 +134,7 @@ function checkPolicy(fields: Map<string, string>, secret: string): LocalUploadPo
   for (const [field, expected] of conditions) {
     const given = fields.get(field);
     if (given !== expected) {
-      throw new UploadRefused("condition_failed", `Field "${field}" is ${JSON.stringify(given ?? null)}, but the policy requires ${JSON.stringify(expected)}.`);
+      throw new UploadRejected("condition_failed", `Field "${field}" is ${JSON.stringify(given ?? null)}, but the policy requires ${JSON.stringify(expected)}.`);
     }
   }
   return policy;
@@ -153,12 +153,12 @@ async function* readChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uin
       yield value;
     }
   } finally {
-    // Stop the client's transfer when the upload is refused or done early.
+    // Stop the client's transfer when the upload is rejected or done early.
     if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }
 
-function refusal(code: LocalUploadErrorCode, message: string): Response {
+function rejection(code: LocalUploadErrorCode, message: string): Response {
   return Response.json({ error: { code, message } }, { status: STATUS[code] });
 }

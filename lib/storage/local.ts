@@ -19,7 +19,7 @@ import { SERVER_SIDE_ENCRYPTION, type ByteRange, type ObjectHead, type Presigned
 // the Content-Type in a `{key}.meta.json` file beside each object. Upload and download URLs are
 // relative paths to this app's own routes, so they work under whatever host name the browser used.
 // NOTE: the policy requires "AES256" like the S3 one does, but this driver does not encrypt files
-// at rest; use S3 (or an encrypted volume) for real evidence.
+// at rest. Use S3 (or an encrypted volume) for real evidence.
 
 interface ObjectMetadata {
   contentType: string;
@@ -77,7 +77,7 @@ export class LocalStorageDriver implements StorageDriver {
       return { size: stat.size, contentType: metadata?.contentType ?? null };
     } catch (error) {
       if (isMissing(error)) return null;
-      throw new AppError("unavailable", "Local storage could not be read", { cause: error });
+      throw new AppError("unavailable", `Reading object ${bucket}/${key} from local storage failed`, { cause: error });
     }
   }
 
@@ -87,7 +87,7 @@ export class LocalStorageDriver implements StorageDriver {
       await fs.access(file);
     } catch (error) {
       if (isMissing(error)) throw new AppError("not_found", `Object ${bucket}/${key} does not exist`, { cause: error });
-      throw new AppError("unavailable", "Local storage could not be read", { cause: error });
+      throw new AppError("unavailable", `Reading object ${bucket}/${key} from local storage failed`, { cause: error });
     }
     return createReadStream(file, range ? { start: range.start, end: range.end } : {});
   }
@@ -121,7 +121,7 @@ export class LocalStorageDriver implements StorageDriver {
   async deleteObject(bucket: string, key: string): Promise<void> {
     const file = this.objectPath(bucket, key);
     await Promise.all([fs.rm(file, { force: true }), fs.rm(metadataPath(file), { force: true })]).catch((error: unknown) => {
-      throw new AppError("unavailable", "Local storage could not delete an object", { cause: error });
+      throw new AppError("unavailable", `Deleting object ${bucket}/${key} from local storage failed`, { cause: error });
     });
   }
 
@@ -139,14 +139,14 @@ export class LocalStorageDriver implements StorageDriver {
     await fs.rename(temporaryFile, file);
   }
 
-  /** A fresh path for an upload in progress, inside the storage root. */
+  /** Returns a fresh path for an upload in progress, inside the storage root. */
   async temporaryPath(name: string): Promise<string> {
     const folder = path.join(this.options.root, ".uploads");
     await fs.mkdir(folder, { recursive: true });
     return path.join(folder, name);
   }
 
-  /** The file behind bucket and key; throws for anything `buildObjectKey` could not have made. */
+  /** Maps bucket and key to a file path, and throws for anything `buildObjectKey` could not have made. */
   objectPath(bucket: string, key: string): string {
     if (!(LOCAL_BUCKETS as readonly string[]).includes(bucket)) {
       throw new AppError("invalid_input", `Unknown storage bucket ${JSON.stringify(bucket)}; expected one of ${LOCAL_BUCKETS.join(", ")}`);

@@ -1,6 +1,6 @@
 // A streaming multipart/form-data reader (RFC 7578) for the local upload route. `Request.formData()`
-// buffers the whole body, so this reads the stream chunk by chunk and hands file bytes on as they
-// arrive; the caller counts them and can stop reading as soon as a limit is passed.
+// buffers the whole body, so this reads the stream chunk by chunk and passes file bytes on as they
+// arrive. The caller counts them and can stop reading as soon as a limit is passed.
 
 export type MultipartEvent =
   | { type: "field"; name: string; value: string }
@@ -25,7 +25,7 @@ export class MultipartError extends Error {
   }
 }
 
-/** The boundary parameter of a multipart/form-data Content-Type, or null. */
+/** Returns the boundary parameter of a multipart/form-data Content-Type, or null. */
 export function boundaryFrom(contentType: string | null): string | null {
   if (!contentType) return null;
   const [type, ...rest] = splitParameters(contentType);
@@ -40,8 +40,8 @@ const HEADER_END = Buffer.from("\r\n\r\n");
 
 /**
  * Yields fields, and file parts as a start event, data chunks and an end event, in body order. The
- * generator pulls from `source` only when the consumer asks for the next event, so a slow disk
- * slows the reading. Data chunks may be views into a shared buffer: use each before asking for the next.
+ * generator pulls from `source` only when the consumer requests the next event, so a slow disk
+ * slows the reading. Data chunks may be views into a shared buffer, so use each before the next.
  */
 export async function* readMultipart(
   source: AsyncIterable<Uint8Array>,

@@ -32,7 +32,7 @@ export function attachmentNotFound(t: UploadTranslator): AppError {
   return new AppError("not_found", t("notFound"));
 }
 
-/** The actor's own attachment in their tenant, or not_found for anyone else's. */
+/** Loads the actor's own attachment in their tenant; anyone else's is not_found. */
 export async function getOwnAttachmentOrThrow(tx: Tx, actor: Actor, fileId: string, t: UploadTranslator): Promise<Attachment> {
   const [row] = await tx
     .select()
@@ -49,7 +49,7 @@ export async function getOwnAttachmentOrThrow(tx: Tx, actor: Actor, fileId: stri
   return row;
 }
 
-/** The given locale, else the user's preferred language, else English. */
+/** Chooses the given locale, else the user's preferred language, else English. */
 export async function resolveLocale(tx: Tx, actor: Actor, given: Locale | undefined): Promise<Locale> {
   if (given) return given;
   const [user] = await tx

@@ -11,8 +11,8 @@ import { confirmUpload } from "./confirm-upload";
 import { createUploadIntent, type UploadIntent } from "./create-upload-intent";
 import { actorFor, createTenant, createUser, getAttachmentRow, startUploadTestEnvironment, type UploadTestEnvironment } from "./test-factories";
 
-// s3rver stores whatever is posted without checking the policy, which stands in for storage that
-// failed to enforce it: confirm must catch every bad object on its own.
+// s3rver stores whatever is posted without checking the policy. It plays storage that failed to
+// enforce the policy, so confirm must catch every bad object on its own.
 
 const photos = path.resolve(__dirname, "../../test/fixtures/photos");
 const ctx = { requestId: "test-confirm-upload", locale: "en" as const };

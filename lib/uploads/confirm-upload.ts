@@ -29,8 +29,8 @@ export interface ConfirmedUpload {
   state: "uploaded" | "processed";
 }
 
-/** Why a stored object was refused: one English line for staff, one message for the resident. */
-interface Refusal {
+/** Why a stored object was rejected: one English line for staff, one message for the resident. */
+interface Rejection {
   reason: string;
   message: string;
 }
@@ -61,26 +61,26 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
     throw new AppError("invalid_input", t(expired ? "intentExpired" : "objectMissing", { filename }));
   }
 
-  const refuse = async (refusal: Refusal): Promise<never> => {
-    await rejectAttachment(actor, attachment, refusal, ctx, log);
-    throw new AppError("invalid_input", refusal.message);
+  const reject = async (rejection: Rejection): Promise<never> => {
+    await rejectAttachment(actor, attachment, rejection, ctx, log);
+    throw new AppError("invalid_input", rejection.message);
   };
 
-  const headRefusal = checkHead(attachment, head, t);
-  if (headRefusal) await refuse(headRefusal);
+  const headRejection = checkHead(attachment, head, t);
+  if (headRejection) await reject(headRejection);
   const sniffed = await sniffContentType(await readFirstBytes(attachment, Math.min(head.size, SNIFF_BYTES)));
   if (sniffed !== attachment.contentType) {
-    await refuse({
+    await reject({
       reason: `content is ${sniffed}, expected ${attachment.contentType}`,
       message: t("typeMismatch", { filename, expected: t.typeLabel(attachment.contentType), sniffed }),
     });
   }
 
   // NOTE: the presigned POST stays valid until it expires, so the owner could overwrite the object
-  // after this check; the SHA-256 recorded here is what later processing must compare against.
+  // after this check. Later processing must compare the bytes with the SHA-256 recorded here.
   const { sha256, size } = await hashObject(attachment);
   if (size !== head.size) {
-    await refuse({
+    await reject({
       reason: `object changed while it was checked (${head.size} then ${size} bytes)`,
       message: t("sizeMismatch", { filename, actual: `${size} bytes`, declared: `${attachment.declaredSize} bytes` }),
     });
@@ -118,7 +118,7 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
   return confirmed;
 }
 
-function checkHead(attachment: Attachment, head: ObjectHead, t: UploadTranslator): Refusal | null {
+function checkHead(attachment: Attachment, head: ObjectHead, t: UploadTranslator): Rejection | null {
   const filename = attachment.originalFilename;
   const allowed = ALLOWED_TYPES[attachment.purpose].find((type) => type.contentType === attachment.contentType);
   const maxBytes = allowed?.maxBytes ?? 0;
@@ -176,19 +176,19 @@ async function hashObject(attachment: Attachment): Promise<{ sha256: string; siz
 
 /**
  * Marks the attachment rejected and audits it in one transaction, then deletes the object. A
- * failed delete is logged and left for an operator: the row already says the file is refused.
+ * failed delete is logged and left for an operator, because the row already marks the file rejected.
  */
 async function rejectAttachment(
   actor: Actor,
   attachment: Attachment,
-  refusal: Refusal,
+  rejection: Rejection,
   ctx: UploadContext,
   log: ReturnType<typeof requestLogger>,
 ): Promise<void> {
   await withTenant(actor.tenantId, async (tx) => {
     const [updated] = await tx
       .update(mediaAttachments)
-      .set({ state: "rejected", rejectionReason: refusal.reason })
+      .set({ state: "rejected", rejectionReason: rejection.reason })
       .where(
         and(
           eq(mediaAttachments.id, attachment.id),
@@ -203,7 +203,7 @@ async function rejectAttachment(
         action: "attachment.rejected",
         attachment: updated,
         requestId: ctx.requestId,
-        metadata: { reason: refusal.reason },
+        metadata: { reason: rejection.reason },
       });
     }
   });
@@ -212,7 +212,7 @@ async function rejectAttachment(
   } catch (error) {
     log.error({ err: error, fileId: attachment.fileId, bucket: attachment.bucket, key: attachment.objectKey }, "rejected upload could not be deleted");
   }
-  log.info({ fileId: attachment.fileId, reason: refusal.reason }, "upload rejected");
+  log.info({ fileId: attachment.fileId, reason: rejection.reason }, "upload rejected");
 }
 
 function toConfirmed(attachment: Attachment): ConfirmedUpload {

@@ -15,7 +15,7 @@ import { createUploadTranslator } from "./messages";
 /** Validity of a presigned POST. */
 export const UPLOAD_POLICY_SECONDS = 15 * 60;
 
-// Unfinished intents a resident may hold at once; they are deleted by the cleanup job a day after
+// Unfinished intents a resident may hold at once. The cleanup job deletes them a day after
 // creation, so this bounds how many empty rows and upload policies one account can pile up.
 const MAX_PENDING_INTENTS = 30;
 

@@ -40,7 +40,7 @@ export const ALLOWED_TYPES: Record<UploadPurpose, readonly AllowedType[]> = {
   ],
 };
 
-/** Largest object any purpose accepts; the local upload route refuses bodies beyond it at once. */
+/** Largest object any purpose accepts; the local upload route rejects larger bodies before reading them. */
 export const MAX_UPLOAD_BYTES = Math.max(...Object.values(ALLOWED_TYPES).flatMap((types) => types.map((t) => t.maxBytes)));
 
 // Names browsers and phones use for the allowed types; mapped to the one name the policy pins.
@@ -72,9 +72,10 @@ export type ContentTypeResolution =
   | { ok: false; reason: "heif" | "not_allowed" | "unknown"; given: string };
 
 /**
- * Chooses the Content-Type to pin for an upload. A declared type wins when it is allowed; an empty or
- * generic declared type (some browsers report none for HEIC or unusual extensions) falls back to the
- * file name's extension. HEIC and HEIF are reported separately so the resident can be asked for JPEG.
+ * Chooses the Content-Type to pin for an upload. A declared type wins when it is allowed. An empty
+ * or generic declared type falls back to the file name's extension, because some browsers report no
+ * type for HEIC or unusual extensions. HEIC and HEIF get their own reason, so the resident can be
+ * asked for a JPEG.
  */
 export function resolveContentType(purpose: UploadPurpose, filename: string, declaredType: string): ContentTypeResolution {
   const allowed = ALLOWED_TYPES[purpose];
@@ -93,7 +94,7 @@ export function resolveContentType(purpose: UploadPurpose, filename: string, dec
   return { ok: false, reason: extension === "" ? "unknown" : "not_allowed", given: extension };
 }
 
-/** The `accept` attribute for a file input: types and extensions of the purpose's allow-list. */
+/** Builds the `accept` attribute for a file input from the purpose's allowed types and extensions. */
 export function acceptAttribute(purpose: UploadPurpose): string {
   return ALLOWED_TYPES[purpose].flatMap((type) => [type.contentType, ...type.extensions]).join(",");
 }

@@ -1,7 +1,7 @@
 import { createTranslator, defineMessages, type Locale } from "@/lib/i18n";
 
 // Resident-facing upload messages, used by the server verbs and by the browser's own checks so
-// both say the same thing. Pure module: safe to import from client components.
+// both show the same text. Pure module: safe to import from client components.
 // NOTE: the isiZulu and Afrikaans texts are the developers' translations and still need review
 // by first-language speakers.
 

@@ -17,8 +17,8 @@ export type StoragePostFailure =
 export type StoragePostResult = { ok: true } | { ok: false; failure: StoragePostFailure; status: number };
 
 /**
- * The form to post: the intent's fields in the given order, then the file as "file". S3 ignores
- * any field after the file, so the file must come last.
+ * Builds the form to post: the intent's fields in the given order, then the file as "file". S3
+ * ignores any field after the file, so the file must come last.
  */
 export function buildUploadForm(fields: Record<string, string>, file: Blob, filename?: string): FormData {
   const form = new FormData();

@@ -6,8 +6,8 @@ import { getAttachmentUrl } from "@/lib/uploads/get-attachment-url";
 export const dynamic = "force-dynamic";
 
 /**
- * Redirects (303) to a short-lived URL for an attachment. `?download=1` asks for the original as a
- * download (audited); `?variant=thumbnail` or no parameter asks to view an image inline.
+ * Redirects (303) to a short-lived URL for an attachment. `?download=1` requests the original as a
+ * download, which is audited. `?variant=thumbnail` or no parameter requests an inline view of an image.
  */
 export const GET = withRoute<{ fileId: string }>("attachments.get", async (request, context, params) => {
   const actor = await getActor();

@@ -1,7 +1,7 @@
 import { withRoute } from "@/lib/http";
 import { serveLocalObject } from "@/lib/storage/local-object";
 
-// Presigned GET target of the local storage driver; with S3 configured it answers 404.
+// Presigned GET target of the local storage driver; with S3 configured it returns 404.
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
