@@ -1,7 +1,9 @@
 import { createTranslator, defineMessages, type Locale } from "../i18n";
 
 // Text of the resident portal. Municipality and category names come from the database and stay as
-// they are; everything else a resident reads on the portal pages is here.
+// they are. Everything else a resident reads on the portal pages is here.
+// NOTE: the isiZulu and Afrikaans texts are the developers' translations and still need review by
+// first-language speakers.
 
 export const portalMessages = defineMessages({
   en: {
@@ -55,7 +57,6 @@ export const portalMessages = defineMessages({
       "Location access was not allowed. Type the address instead, or allow location access in your browser settings.",
     "report.locationUnavailable": "Your location could not be found. Try again, or type the address.",
     "report.evidence": "Photos, videos or voice notes",
-    "report.evidenceHint": "Up to 5 files.",
     "report.submit": "Submit report",
     "report.submitting": "Submitting…",
     "report.waitForUploads": "Wait until your files have finished uploading.",
@@ -85,7 +86,7 @@ export const portalMessages = defineMessages({
     "submitted.lead": "Thank you. {municipality} has received your report.",
     "submitted.reference": "Your reference number",
     "submitted.keep": "Keep this number. Quote it when you contact the municipality about this report.",
-    "submitted.details": "Category: {category}. Status: {status}.",
+    "submitted.details": "Category: {category}. Status: {status}. Reported on {date}.",
     "submitted.notFound": "No report with that reference was found in your account.",
     "submitted.viewReports": "See the status of all your reports",
     "submitted.another": "Report another problem",
@@ -167,7 +168,6 @@ export const portalMessages = defineMessages({
       "Ukufinyelela endaweni akuvunyelwanga. Bhala ikheli, noma uvumele ukufinyelela endaweni kuzilungiselelo zesiphequluli sakho.",
     "report.locationUnavailable": "Indawo yakho ayitholakalanga. Zama futhi, noma ubhale ikheli.",
     "report.evidence": "Izithombe, amavidiyo noma imiyalezo yezwi",
-    "report.evidenceHint": "Kufika kumafayela ama-5.",
     "report.submit": "Thumela umbiko",
     "report.submitting": "Iyathumela…",
     "report.waitForUploads": "Linda kuze kuqedwe ukulayishwa kwamafayela akho.",
@@ -197,7 +197,7 @@ export const portalMessages = defineMessages({
     "submitted.lead": "Siyabonga. I-{municipality} isitholile umbiko wakho.",
     "submitted.reference": "Inombolo yakho yereferensi",
     "submitted.keep": "Gcina le nombolo. Yisho uma uxhumana nomasipala mayelana nalo mbiko.",
-    "submitted.details": "Isigaba: {category}. Isimo: {status}.",
+    "submitted.details": "Isigaba: {category}. Isimo: {status}. Kubikwe ngo-{date}.",
     "submitted.notFound": "Awukho umbiko onaleyo referensi otholakale ku-akhawunti yakho.",
     "submitted.viewReports": "Bona isimo sayo yonke imibiko yakho",
     "submitted.another": "Bika enye inkinga",
@@ -279,7 +279,6 @@ export const portalMessages = defineMessages({
       "Toegang tot jou ligging is nie toegelaat nie. Tik eerder die adres in, of laat liggingtoegang in jou blaaier se instellings toe.",
     "report.locationUnavailable": "Jou ligging kon nie gevind word nie. Probeer weer, of tik die adres in.",
     "report.evidence": "Foto's, video's of stemboodskappe",
-    "report.evidenceHint": "Tot 5 lêers.",
     "report.submit": "Dien verslag in",
     "report.submitting": "Word ingedien…",
     "report.waitForUploads": "Wag totdat jou lêers klaar opgelaai is.",
@@ -309,7 +308,7 @@ export const portalMessages = defineMessages({
     "submitted.lead": "Dankie. {municipality} het jou verslag ontvang.",
     "submitted.reference": "Jou verwysingsnommer",
     "submitted.keep": "Hou hierdie nommer. Noem dit wanneer jy die munisipaliteit oor hierdie verslag kontak.",
-    "submitted.details": "Kategorie: {category}. Status: {status}.",
+    "submitted.details": "Kategorie: {category}. Status: {status}. Gerapporteer op {date}.",
     "submitted.notFound": "Geen verslag met daardie verwysing is in jou rekening gevind nie.",
     "submitted.viewReports": "Sien die status van al jou verslae",
     "submitted.another": "Rapporteer nog 'n probleem",

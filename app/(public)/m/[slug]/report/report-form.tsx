@@ -13,7 +13,7 @@ const DESCRIPTION_MAX = 4000;
 const ADDRESS_MAX = 300;
 const MAX_EVIDENCE_FILES = 5;
 
-// Six decimal places of a degree are about 0.1 m, finer than any phone's fix.
+// Six decimal places of a degree are about 0.1 m, finer than a phone's GPS fix (typically metres).
 const COORDINATE_DECIMALS = 6;
 
 type Field = "categoryId" | "description" | "addressText" | "location" | "attachments";
@@ -99,12 +99,31 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
   const [errors, setErrors] = useState<SubmitErrors | null>(null);
   const [pending, startTransition] = useTransition();
   const summaryRef = useRef<HTMLDivElement>(null);
+  // Set by a rejected submission only, so that clearing one field's error does not move the focus.
+  const focusSummary = useRef(false);
 
   useEffect(() => {
-    if (errors) summaryRef.current?.focus();
+    if (errors && focusSummary.current) {
+      focusSummary.current = false;
+      summaryRef.current?.focus();
+    }
   }, [errors]);
 
-  const onEvidenceChange = useCallback((state: { fileIds: string[]; busy: boolean }) => setEvidence(state), []);
+  const onEvidenceChange = useCallback((state: { fileIds: string[]; busy: boolean }) => {
+    setEvidence(state);
+    clearFieldError("attachments");
+  }, []);
+
+  // A field the resident has changed since the rejected submission no longer shows its error.
+  function clearFieldError(field: Field) {
+    setErrors((current) => {
+      if (!current?.fields[field]) return current;
+      const fields = { ...current.fields };
+      delete fields[field];
+      const empty = Object.keys(fields).length === 0 && current.general === null;
+      return empty ? null : { ...current, fields };
+    });
+  }
 
   function fillCurrentLocation() {
     if (typeof navigator === "undefined" || !("geolocation" in navigator)) {
@@ -119,6 +138,7 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
           longitude: roundCoordinate(position.coords.longitude),
         });
         setGeolocation({ status: "found" });
+        clearFieldError("location");
       },
       (error) => {
         const message = error.code === error.PERMISSION_DENIED ? "report.locationDenied" : "report.locationUnavailable";
@@ -130,6 +150,7 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
 
   function removeLocation() {
     setCoordinates(null);
+    clearFieldError("location");
     setGeolocation({ status: "removed" });
   }
 
@@ -167,6 +188,7 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
           if (result.code !== "internal") detail = result.message;
         }
       }
+      focusSummary.current = true;
       setErrors({ fields, general, detail });
     });
   }
@@ -209,7 +231,10 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
           name="categoryId"
           required
           value={categoryId}
-          onChange={(event) => setCategoryId(event.target.value)}
+          onChange={(event) => {
+            setCategoryId(event.target.value);
+            clearFieldError("categoryId");
+          }}
           aria-invalid={errors?.fields.categoryId ? true : undefined}
           aria-describedby={describedBy(errors?.fields.categoryId && "report-category-error")}
         >
@@ -237,7 +262,10 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
           maxLength={DESCRIPTION_MAX}
           rows={6}
           value={description}
-          onChange={(event) => setDescription(event.target.value)}
+          onChange={(event) => {
+            setDescription(event.target.value);
+            clearFieldError("description");
+          }}
           aria-invalid={errors?.fields.description ? true : undefined}
           aria-describedby={describedBy("report-description-hint", errors?.fields.description && "report-description-error")}
         />
@@ -260,7 +288,10 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
           autoComplete="street-address"
           maxLength={ADDRESS_MAX}
           value={addressText}
-          onChange={(event) => setAddressText(event.target.value)}
+          onChange={(event) => {
+            setAddressText(event.target.value);
+            clearFieldError("addressText");
+          }}
           aria-invalid={errors?.fields.addressText ? true : undefined}
           aria-describedby={describedBy("report-address-hint", errors?.fields.addressText && "report-address-error")}
         />
@@ -307,7 +338,6 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
         <legend>
           {t("report.evidence")} <span className="muted">({t("report.optional")})</span>
         </legend>
-        <p className="hint">{t("report.evidenceHint")}</p>
         <EvidenceUploader purpose="evidence" maxFiles={MAX_EVIDENCE_FILES} locale={locale} onChange={onEvidenceChange} />
         <FieldError id="report-evidence-error" message={fieldError("attachments")} />
       </fieldset>

@@ -159,7 +159,7 @@ function TicketFacts({ ticket }: { ticket: TicketDetail }) {
 
 const STATE_LABELS: Record<AttachmentSummary["state"], string> = {
   pending: "Upload not finished",
-  uploaded: "Uploaded, processing",
+  uploaded: "Uploaded, not processed yet",
   processed: "Processed",
   rejected: "Rejected",
 };
@@ -189,9 +189,11 @@ function Evidence({ attachments }: { attachments: AttachmentSummary[] }) {
                 {isAvailable(attachment) ? (
                   <p className="evidence-links">
                     <a href={`/api/attachments/${attachment.fileId}`} target="_blank" rel="noreferrer">
-                      Open {attachment.originalFilename}
+                      Open<span className="visually-hidden"> {attachment.originalFilename}</span>
                     </a>
-                    <a href={`/api/attachments/${attachment.fileId}?download=1`}>Download {attachment.originalFilename}</a>
+                    <a href={`/api/attachments/${attachment.fileId}?download=1`}>
+                      Download<span className="visually-hidden"> {attachment.originalFilename}</span>
+                    </a>
                   </p>
                 ) : null}
               </div>
@@ -216,7 +218,6 @@ function EvidencePreview({ attachment }: { attachment: AttachmentSummary }) {
         className="thumbnail"
         width={160}
         height={160}
-        loading="lazy"
       />
     );
   }

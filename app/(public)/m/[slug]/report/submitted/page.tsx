@@ -74,8 +74,8 @@ export default async function ReportSubmittedPage({ params, searchParams }: Page
         {t("submitted.details", {
           category: ticket.isSensitive ? t("reports.confidential") : ticket.categoryName,
           status: t(`status.${ticket.status}`),
-        })}{" "}
-        <time dateTime={ticket.createdAt.toISOString()}>{formatDateTime(ticket.createdAt, DATE_LOCALES[locale])}</time>
+          date: formatDateTime(ticket.createdAt, DATE_LOCALES[locale]),
+        })}
       </p>
       <ul className="link-list">
         <li>
