@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState } from "react";
+import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from "react";
 import { changeStatus, type ChangeStatusState } from "@/app/actions/tickets";
 import type { TicketStatus } from "@/lib/tickets/ticket-summary";
 import { FieldError } from "./field-error";
@@ -29,12 +29,21 @@ export function TicketStatusForm({ ticketId, currentStatus, options }: TicketSta
     if (state && !state.ok) resultRef.current?.focus();
   }, [state]);
 
+  // Submitting through onSubmit instead of letting React run the form action keeps React from
+  // resetting the form afterwards, which would show the first option while the state still holds
+  // the chosen one. Before hydration the form still posts to the action.
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    startTransition(() => formAction(formData));
+  }
+
   const statusError = state && !state.ok ? state.fieldErrors?.status?.join(" ") : undefined;
   const noteError = state && !state.ok ? state.fieldErrors?.note?.join(" ") : undefined;
   const changedTo = state?.ok ? options.find((option) => option.value === state.data.status)?.label : undefined;
 
   return (
-    <form action={formAction} className="status-form">
+    <form action={formAction} onSubmit={onSubmit} className="status-form">
       <input type="hidden" name="ticketId" value={ticketId} />
       <div>
         <label htmlFor="status-select">New status</label>
