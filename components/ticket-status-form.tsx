@@ -29,9 +29,9 @@ export function TicketStatusForm({ ticketId, currentStatus, options }: TicketSta
     if (state && !state.ok) resultRef.current?.focus();
   }, [state]);
 
-  // Submitting through onSubmit instead of letting React run the form action keeps React from
-  // resetting the form afterwards, which would show the first option while the state still holds
-  // the chosen one. Before hydration the form still posts to the action.
+  // Submitting through onSubmit keeps React from resetting the form after the action, because a
+  // reset shows the first option while the state still contains the chosen one. Before hydration
+  // the form still posts to the action.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formData = new FormData(event.currentTarget);
