@@ -116,5 +116,17 @@ export const migrations: EmbeddedMigration[] = [
       "ALTER TABLE \"jobs\" FORCE ROW LEVEL SECURITY;",
       "ALTER TABLE \"dev_outbox\" FORCE ROW LEVEL SECURITY;"
     ]
+  },
+  {
+    "tag": "0003_gbv_and_derivatives",
+    "hash": "ed889dbc5ec463ef0fecd8d3ae80ce46050236f8c1339f2cb8ec05f51c86565a",
+    "statements": [
+      "ALTER TABLE \"tickets\" ADD COLUMN \"encrypted_location\" text;",
+      "ALTER TABLE \"tickets\" ADD COLUMN \"encrypted_safe_contact\" text;",
+      "ALTER TABLE \"media_attachments\" ADD COLUMN \"display_key\" text;",
+      "ALTER TABLE \"media_attachments\" ADD COLUMN \"thumbnail_key\" text;",
+      "ALTER TABLE \"media_attachments\" ADD COLUMN \"derivative_content_type\" text;",
+      "ALTER TABLE \"media_attachments\" ADD COLUMN \"processed_at\" timestamp with time zone;"
+    ]
   }
 ];

@@ -45,6 +45,13 @@ export const mediaAttachments = pgTable(
     exifLatitude: doublePrecision("exif_latitude"),
     exifLongitude: doublePrecision("exif_longitude"),
     capturedAt: timestamp("captured_at", { withTimezone: true }),
+    /** Object key of the display derivative (longest side 1600 px, metadata stripped), in the same bucket. */
+    displayKey: text("display_key"),
+    /** Object key of the thumbnail derivative (longest side 320 px, metadata stripped). */
+    thumbnailKey: text("thumbnail_key"),
+    /** Content type of both derivatives. */
+    derivativeContentType: text("derivative_content_type"),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
     /** End of the presigned POST's validity; a pending intent is useless after it. */
     uploadExpiresAt: timestamp("upload_expires_at", { withTimezone: true }).notNull(),
     confirmedAt: timestamp("confirmed_at", { withTimezone: true }),

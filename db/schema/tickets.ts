@@ -1,4 +1,5 @@
 import { boolean, doublePrecision, index, integer, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { encryptedText } from "@/lib/crypto/encrypted-column";
 import { id, tenantPolicies, timestamps } from "./common";
 import { tenants } from "./tenants";
 import { users } from "./users";
@@ -56,8 +57,12 @@ export const tickets = pgTable(
     /** For sensitive tickets only the generic text "GBV incident report"; the account is encrypted. */
     description: text("description").notNull(),
     isSensitive: boolean("is_sensitive").notNull().default(false),
-    /** Fernet token; decrypted only by an explicit, audited reveal. */
-    encryptedDescription: text("encrypted_description"),
+    /** Fernet token of the confidential account; decrypted only by an explicit, audited reveal. */
+    encryptedDescription: encryptedText("encrypted_description"),
+    /** Fernet token of where the incident happened (sensitive tickets only). */
+    encryptedLocation: encryptedText("encrypted_location"),
+    /** Fernet token of how and when it is safe to contact the reporter (sensitive tickets only). */
+    encryptedSafeContact: encryptedText("encrypted_safe_contact"),
     ...timestamps,
   },
   (t) => [
