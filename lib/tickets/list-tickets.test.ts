@@ -1,3 +1,5 @@
+import { generateKey } from "@/lib/crypto/fernet";
+import { Keyring } from "@/lib/crypto/keyring";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { actorFor, insertAttachment, insertCategory, insertMunicipality, insertTicket, insertUser, type Municipality, type TicketRow } from "@/test/factories";
@@ -40,7 +42,7 @@ beforeAll(async () => {
     isSensitive: true,
     description: "GBV incident report",
     addressText: "14 Jacaranda Street",
-    encryptedDescription: "gAAAAA-placeholder",
+    encryptedDescription: new Keyring({ current: generateKey(), previous: [] }).encrypt("The account stays encrypted."),
   });
   homeTickets.push(sensitiveTicket);
   await insertAttachment(database.db, { tenantId: home.tenant.id, ownerId: home.resident.id, ticketId: homeTickets[0]!.id });
