@@ -128,5 +128,29 @@ export const migrations: EmbeddedMigration[] = [
       "ALTER TABLE \"media_attachments\" ADD COLUMN \"derivative_content_type\" text;",
       "ALTER TABLE \"media_attachments\" ADD COLUMN \"processed_at\" timestamp with time zone;"
     ]
+  },
+  {
+    "tag": "0004_verification_requests",
+    "hash": "746547c48d39680efe29aae4a6d86f8691472edd6558d10ff82ad3dba906de59",
+    "statements": [
+      "CREATE TYPE \"public\".\"verification_state\" AS ENUM('queued', 'reading', 'needs_review', 'approved', 'rejected');",
+      "CREATE TABLE \"verification_requests\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"tenant_id\" uuid NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"document_id\" uuid NOT NULL,\n\t\"state\" \"verification_state\" DEFAULT 'queued' NOT NULL,\n\t\"ocr_text\" text,\n\t\"extracted_fields\" jsonb,\n\t\"checks\" jsonb,\n\t\"read_failure\" text,\n\t\"reviewer_id\" uuid,\n\t\"decided_at\" timestamp with time zone,\n\t\"decision_reason\" text,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "ALTER TABLE \"verification_requests\" ENABLE ROW LEVEL SECURITY;",
+      "ALTER TABLE \"verification_requests\" ADD CONSTRAINT \"verification_requests_tenant_id_tenants_id_fk\" FOREIGN KEY (\"tenant_id\") REFERENCES \"public\".\"tenants\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"verification_requests\" ADD CONSTRAINT \"verification_requests_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"verification_requests\" ADD CONSTRAINT \"verification_requests_document_id_media_attachments_id_fk\" FOREIGN KEY (\"document_id\") REFERENCES \"public\".\"media_attachments\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"verification_requests\" ADD CONSTRAINT \"verification_requests_reviewer_id_users_id_fk\" FOREIGN KEY (\"reviewer_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "CREATE INDEX \"verification_requests_tenant_id_state_created_at_idx\" ON \"verification_requests\" USING btree (\"tenant_id\",\"state\",\"created_at\");",
+      "CREATE INDEX \"verification_requests_user_id_idx\" ON \"verification_requests\" USING btree (\"user_id\");",
+      "CREATE POLICY \"verification_requests_tenant_isolation\" ON \"verification_requests\" AS PERMISSIVE FOR ALL TO \"bika_app\" USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);",
+      "CREATE POLICY \"verification_requests_system_access\" ON \"verification_requests\" AS PERMISSIVE FOR ALL TO \"bika_system\" USING (true) WITH CHECK (true);"
+    ]
+  },
+  {
+    "tag": "0005_verification_force_rls",
+    "hash": "09f68933851c45645c9c960bdb728acadcdbe088c44a30f8621a6b2c563ee39f",
+    "statements": [
+      "ALTER TABLE \"verification_requests\" FORCE ROW LEVEL SECURITY;"
+    ]
   }
 ];

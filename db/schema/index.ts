@@ -5,3 +5,4 @@ export * from "./tickets";
 export * from "./media";
 export * from "./audit";
 export * from "./jobs";
+export * from "./verification";

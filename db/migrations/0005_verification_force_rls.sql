@@ -1,0 +1,1 @@
+ALTER TABLE "verification_requests" FORCE ROW LEVEL SECURITY;
