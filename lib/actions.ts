@@ -22,7 +22,6 @@ export interface ActionContext {
 export async function runAction<T>(name: string, body: (context: ActionContext) => Promise<T>): Promise<ActionResult<T>> {
   const started = performance.now();
   const requestId = requestIdFrom(await headers());
-  let tenantId: string | null = null;
   let log = requestLogger({ requestId, route: `action:${name}` });
   const context: ActionContext = {
     requestId,
@@ -30,23 +29,23 @@ export async function runAction<T>(name: string, body: (context: ActionContext) 
       return log;
     },
     setTenant: (id) => {
-      tenantId = id;
       log = requestLogger({ requestId, tenantId: id, route: `action:${name}` });
     },
   };
+  // The child logger carries requestId and tenantId on every line.
   const durationMs = () => Math.round(performance.now() - started);
 
   try {
     const data = await body(context);
-    log.info({ requestId, tenantId, outcome: "ok", durationMs: durationMs() }, "action finished");
+    log.info({ outcome: "ok", durationMs: durationMs() }, "action finished");
     return { ok: true, data };
   } catch (caught) {
     const error = caught instanceof ZodError ? invalidInput(caught) : caught;
     if (error instanceof AppError && error.code !== "internal") {
-      log.info({ requestId, tenantId, outcome: error.code, durationMs: durationMs() }, error.message);
+      log.info({ outcome: error.code, durationMs: durationMs() }, error.message);
       return { ok: false, code: error.code, message: error.message, fieldErrors: error.fieldErrors };
     }
-    log.error({ requestId, tenantId, outcome: "internal", err: error, durationMs: durationMs() }, "action failed");
+    log.error({ outcome: "internal", err: error, durationMs: durationMs() }, "action failed");
     return { ok: false, code: "internal", message: publicMessage(error) };
   }
 }

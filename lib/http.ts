@@ -23,7 +23,6 @@ export function withRoute<P>(
   return async (request: NextRequest, segment: { params: Promise<P> }): Promise<Response> => {
     const started = performance.now();
     const requestId = requestIdFrom(request.headers);
-    let tenantId: string | null = null;
     let log = requestLogger({ requestId, route });
     const context: RouteContext = {
       requestId,
@@ -31,7 +30,6 @@ export function withRoute<P>(
         return log;
       },
       setTenant: (id) => {
-        tenantId = id;
         log = requestLogger({ requestId, tenantId: id, route });
       },
     };
@@ -43,10 +41,8 @@ export function withRoute<P>(
       response = errorResponse(error, log);
     }
     response.headers.set("x-request-id", requestId);
-    log.info(
-      { requestId, tenantId, method: request.method, status: response.status, durationMs: Math.round(performance.now() - started) },
-      "request finished",
-    );
+    // The child logger already carries requestId and tenantId.
+    log.info({ method: request.method, status: response.status, durationMs: Math.round(performance.now() - started) }, "request finished");
     return response;
   };
 }
