@@ -30,8 +30,6 @@ export function openDatabase(options: { url: string | null; pgliteDir?: string; 
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
-      // PostgreSQL bigint and numeric stay strings unless the schema says otherwise.
-      types: {},
     });
     return {
       db: drizzlePostgres(client, { schema }) as unknown as Database,
@@ -93,7 +91,7 @@ export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>
 }
 
 /**
- * Runs `fn` in a transaction as the system role, which sees every tenant's rows. Only for work
+ * Runs `fn` in a transaction as the system role, which reads and writes every tenant's rows. Only for work
  * that must span tenants: sign-in lookups, the job worker, cleanup and seeding.
  */
 export async function withSystem<T>(fn: (tx: Tx) => Promise<T>, db?: Database): Promise<T> {

@@ -7,7 +7,7 @@ import { requestIdFrom } from "./request-context";
 export interface RouteContext {
   requestId: string;
   log: Logger;
-  /** Set by the handler once it knows the tenant, so the outcome line carries it. */
+  /** Called by the handler once it has resolved the tenant, so the outcome line carries it. */
   setTenant: (tenantId: string) => void;
 }
 

@@ -24,7 +24,7 @@ export const mediaAttachments = pgTable(
     objectKey: text("object_key").notNull(),
     /** As the resident's device named it; only ever displayed or used in a Content-Disposition. */
     originalFilename: text("original_filename").notNull(),
-    /** What the browser reported, possibly empty. */
+    /** Content type the browser reported, possibly empty. */
     declaredContentType: text("declared_content_type").notNull(),
     /** The type the server chose and pinned in the upload policy. */
     contentType: text("content_type").notNull(),

@@ -32,7 +32,7 @@ export const verificationRequests = pgTable(
     extractedFields: jsonb("extracted_fields").$type<Record<string, unknown>>(),
     /** Check results, each `{ outcome: "passed" | "failed" | "unknown", reason }`. */
     checks: jsonb("checks").$type<Record<string, unknown>>(),
-    /** Why the reader could not read the document; the request still waits for a person. */
+    /** Reason the reader could not read the document. The request still waits for a person. */
     readFailure: text("read_failure"),
     reviewerId: uuid("reviewer_id").references(() => users.id, { onDelete: "restrict" }),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
