@@ -1,7 +1,6 @@
-// Starts the server the end-to-end suite runs against: a fresh database (PostgreSQL when
-// E2E_DATABASE_URL is set, otherwise PGlite), a fresh local storage folder, the production build,
-// and `next start` launched from another working directory so the built app must carry its own
-// migrations.
+// Starts the server the end-to-end suite runs against. It builds the app, prepares a fresh database
+// (PostgreSQL when E2E_DATABASE_URL is set, otherwise PGlite) and a fresh storage folder, and runs
+// `next start` from another working directory, so the built app must carry its own migrations.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 
-// The only module that reads process.env. Everything else asks `env()` for typed settings.
+// The only module that reads process.env. Everything else calls `env()` for typed settings.
 
 const optionalText = z
   .string()

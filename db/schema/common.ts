@@ -17,8 +17,8 @@ export const systemRole = pgRole("bika_system").existing();
 export const currentTenantId = sql`nullif(current_setting('app.tenant_id', true), '')::uuid`;
 
 /**
- * Row-level security policies for a tenant-owned table: the application role sees only rows of the
- * current tenant, and the system role sees all rows.
+ * Row-level security policies for a tenant-owned table: the application role reaches only rows of the
+ * current tenant, and the system role reaches all rows.
  */
 export function tenantPolicies(table: string) {
   return [
