@@ -7,6 +7,15 @@ export async function register(): Promise<void> {
   // `next build` may load this file while collecting page data; no worker belongs in the build.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
 
+  // Before anything else, so that a production server without a valid encryption key never serves
+  // a request. A thrown InvalidKey names the variable (and list position) but never the key.
+  const { startAppKeyring } = await import("./lib/crypto/app-keyring");
+  const warnings = startAppKeyring();
+  if (warnings.length > 0) {
+    const { log } = await import("./lib/log");
+    for (const warning of warnings) log.warn({ component: "encryption" }, warning);
+  }
+
   await import("./lib/jobs/register-handlers");
   const { startJobWorker } = await import("./lib/jobs/worker");
   startJobWorker();

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import type { SeedAccount } from "@/db/seed";
+import { generateKey } from "@/lib/crypto/fernet";
 
 const root = path.resolve(__dirname, "..");
 const envFile = path.join(root, ".env.local");
@@ -28,8 +29,8 @@ interface GeneratedSetting {
  */
 const GENERATED_SETTINGS: GeneratedSetting[] = [
   { name: "APP_SECRET", generate: () => randomBytes(48).toString("base64url") },
-  // TODO: add ENCRYPTION_KEY_CURRENT here (a Fernet key: 32 random bytes in URL-safe base64)
-  // once GBV reports are encrypted; production refuses to start without one.
+  // Encrypts confidential (GBV) reports; `next start` refuses to run without it.
+  { name: "ENCRYPTION_KEY_CURRENT", generate: generateKey },
 ];
 
 /** Appends the missing generated settings to .env.local and returns their names. */
