@@ -18,9 +18,9 @@ export interface AttachmentUrlOptions {
 
 /**
  * Authorizes access to a stored attachment and returns a short-lived presigned GET for it.
- * Residents reach only their own files; staff reach their tenant's, except evidence on a sensitive
- * (GBV) ticket, which only the saps_liaison role may open. Downloads of the original
- * (attachment disposition) are audited, and so is every view of sensitive evidence.
+ * Residents reach only their own files; staff reach their tenant's. Evidence on a sensitive (GBV)
+ * ticket is open to the saps_liaison role only, not even to the resident who uploaded it. Downloads
+ * of the original (attachment disposition) are audited, and so is every view of sensitive evidence.
  */
 export async function getAttachmentUrl(actor: Actor, fileId: unknown, options: AttachmentUrlOptions, ctx: UploadContext): Promise<string> {
   if (actor.role !== "resident" && !isStaff(actor.role)) {
@@ -41,7 +41,9 @@ export async function getAttachmentUrl(actor: Actor, fileId: unknown, options: A
     const { attachment } = row;
     const sensitive = row.ticketIsSensitive === true;
     if (actor.role === "resident" && attachment.ownerId !== actor.userId) throw attachmentNotFound(t);
-    if (sensitive && actor.role !== "resident" && actor.role !== "saps_liaison") {
+    // Not even to the reporter's own session, because someone else may be using the reporter's phone.
+    if (sensitive && actor.role === "resident") throw attachmentNotFound(t);
+    if (sensitive && actor.role !== "saps_liaison") {
       throw new AppError("forbidden", "Evidence on a GBV report can only be opened by the SAPS liaison officer.");
     }
     // Pending files are unchecked and rejected ones are deleted, so neither is served.
