@@ -4,7 +4,7 @@ import { LocalStorageDriver } from "./local";
 import { S3StorageDriver } from "./s3";
 import type { StorageDriver } from "./types";
 
-export type { ByteRange, ObjectHead, PresignedPost, PresignedPostInput, PresignGetInput, StorageDriver } from "./types";
+export type { ByteRange, ObjectHead, PresignedPost, PresignedPostInput, PresignGetInput, PutObjectOptions, StorageDriver } from "./types";
 
 let driver: StorageDriver | undefined;
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -13,7 +14,7 @@ import {
   signUploadPolicy,
   type LocalUploadPolicy,
 } from "./local-signing";
-import { SERVER_SIDE_ENCRYPTION, type ByteRange, type ObjectHead, type PresignedPost, type StorageDriver } from "./types";
+import { SERVER_SIDE_ENCRYPTION, type ByteRange, type ObjectHead, type PresignedPost, type PutObjectOptions, type StorageDriver } from "./types";
 
 // Filesystem storage for the demo and development: objects live at `{root}/{bucket}/{key}`, with
 // the Content-Type in a `{key}.meta.json` file beside each object. Upload and download URLs are
@@ -116,6 +117,18 @@ export class LocalStorageDriver implements StorageDriver {
       [DOWNLOAD_PARAMS.signature]: signDownload(grant, this.options.secret),
     });
     return `${LOCAL_OBJECT_PATH}?${query.toString()}`;
+  }
+
+  async putObject(bucket: string, key: string, body: Uint8Array, options: PutObjectOptions): Promise<void> {
+    this.objectPath(bucket, key);
+    const temporaryFile = await this.temporaryPath(randomUUID());
+    try {
+      await fs.writeFile(temporaryFile, body);
+      await this.commitUpload(temporaryFile, bucket, key, options.contentType);
+    } catch (error) {
+      await fs.rm(temporaryFile, { force: true });
+      throw new AppError("unavailable", `Writing object ${bucket}/${key} to local storage failed`, { cause: error });
+    }
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Readable } from "node:stream";
@@ -12,6 +12,7 @@ import {
   type PresignedPost,
   type PresignedPostInput,
   type PresignGetInput,
+  type PutObjectOptions,
   type StorageDriver,
 } from "./types";
 
@@ -80,6 +81,22 @@ export class S3StorageDriver implements StorageDriver {
       ResponseContentType: input.contentType,
     });
     return getSignedUrl(this.client, command, { expiresIn: input.expiresInSeconds });
+  }
+
+  async putObject(bucket: string, key: string, body: Uint8Array, options: PutObjectOptions): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: options.contentType,
+          ServerSideEncryption: options.serverSideEncryption,
+        }),
+      );
+    } catch (error) {
+      throw unavailable("PUT", bucket, key, error);
+    }
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {

@@ -32,6 +32,12 @@ export interface PresignGetInput {
   contentType: string;
 }
 
+export interface PutObjectOptions {
+  contentType: string;
+  /** Server-side encryption the object is stored with; always SERVER_SIDE_ENCRYPTION. */
+  serverSideEncryption: typeof SERVER_SIDE_ENCRYPTION;
+}
+
 /** Inclusive byte range, as in an HTTP Range header. */
 export interface ByteRange {
   start: number;
@@ -50,6 +56,8 @@ export interface StorageDriver {
   headObject(bucket: string, key: string): Promise<ObjectHead | null>;
   readObject(bucket: string, key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>>;
   presignGet(input: PresignGetInput): Promise<string>;
+  /** Stores bytes the server fetched itself (WhatsApp media), replacing any object under the key. */
+  putObject(bucket: string, key: string, body: Uint8Array, options: PutObjectOptions): Promise<void>;
   /** Deletes the object; deleting a missing object is not an error. */
   deleteObject(bucket: string, key: string): Promise<void>;
 }
