@@ -1,0 +1,11 @@
+export { checkAddress, checkHolderName, checkStatementDate, runResidenceChecks, type CheckContext } from "./checks";
+export { DocumentRejectedError, type RejectionReason } from "./document-rejected-error";
+export { extractFields } from "./extract-fields";
+export { getGazetteer, lookUpPlace, type TenantGazetteer } from "./gazetteer";
+export { matchName } from "./match-name";
+export { closeOcrPool, createOcrPool, DEFAULT_OCR_POOL_SIZE, getOcrPool, type OcrPool } from "./ocr-pool";
+export { readDocument } from "./read-document";
+export { MAX_PAGES_READ, MAX_PDF_PAGES, type OcrPoolProvider } from "./read-pdf";
+export { readProofOfResidence, type ProofOfResidenceReading } from "./read-proof-of-residence";
+export { MAX_INPUT_PIXELS } from "./prepare-image";
+export type * from "./types";
