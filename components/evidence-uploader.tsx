@@ -168,7 +168,8 @@ export function EvidenceUploader({ purpose, maxFiles, locale, onChange }: Eviden
         <label htmlFor={inputId} style={{ marginTop: 0 }}>
           {t("label")}
         </label>
-        <input {...getInputProps({ id: inputId, accept: acceptAttribute(purpose), "aria-describedby": hintId, disabled: full })} />
+        {/* react-dropzone names the input "file upload"; dropping that lets the visible label name it. */}
+        <input {...getInputProps({ id: inputId, accept: acceptAttribute(purpose), "aria-label": undefined, "aria-describedby": hintId, disabled: full })} />
         <p id={hintId} className="hint">
           {isDragActive ? t("dropActive") : t("dropHint")} {t(purpose === "evidence" ? "limitsEvidence" : "limitsProof", { max: maxFiles })}
         </p>

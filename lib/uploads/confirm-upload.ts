@@ -105,6 +105,7 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
       return toConfirmed(current);
     }
 
+    // TODO: enqueue the processing job (derivatives, EXIF) in this transaction once a handler for it is registered.
     await recordAuditEvent(tx, {
       actor,
       action: "attachment.uploaded",
