@@ -18,7 +18,7 @@ export interface Row {
 
 /**
  * A gap wider than this many times the row's median word height starts a new segment. An ordinary
- * space is about a third of a word's height; columns on statements sit several heights apart.
+ * space is about a third of a word's height, while columns on statements sit several heights apart.
  */
 const SEGMENT_GAP_FACTOR = 1.6;
 

@@ -1,5 +1,5 @@
-// OCR of one page image, including the orientation decision that needs OCR: the layout analysis in
-// prepare-image.ts sees which way the lines run but not which way is up. Tesseract's own orientation
+// OCR of one page image, including the orientation decision that needs OCR. The layout analysis in
+// prepare-image.ts finds which way the lines run but not which way is up. Tesseract's own orientation
 // detection needs osd.traineddata and the legacy engine, which @tesseract.js-data/eng does not ship,
 // so the page is read in the candidate orientations and the one tesseract is most confident in wins.
 

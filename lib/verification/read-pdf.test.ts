@@ -67,6 +67,13 @@ describe("text PDF", () => {
     expect(poolRequests).toBe(before);
   });
 
+  it("joins a word split over items", async () => {
+    const pdf = buildTestPdf({ pages: [{ kind: "text", lines: [["Acc", "ount num", "ber 5004 ", "8817"]] }] });
+    const document = await readPdf(pdf, provider);
+    const words = document.pages[0]?.lines.flatMap((line) => line.words.map((word) => word.text)) ?? [];
+    expect(words).toEqual(["Account", "number", "5004", "8817"]);
+  });
+
   it("keeps words and positions", async () => {
     const document = await readPdf(buildTestPdf({ pages: [{ kind: "text", lines: ["Statement date (5 November 2026)"] }] }), provider);
     const words = document.pages[0]?.lines.flatMap((line) => line.words) ?? [];

@@ -34,8 +34,8 @@ type PdfPage = Awaited<ReturnType<PdfDocument["getPage"]>>;
 
 const requireFromHere = createRequire(import.meta.url);
 
-// pdf.js loads fonts, colour profiles and WebAssembly decoders (JPEG 2000, JBIG2: common in scans)
-// from these folders; in Node the "URLs" are file paths and must end with a separator.
+// pdf.js loads fonts, colour profiles and WebAssembly decoders (JPEG 2000 and JBIG2, common in scans)
+// from these folders. In Node the "URLs" are file paths, and each must end with a separator.
 function pdfJsDataPaths(): { standardFontDataUrl: string; wasmUrl: string; cMapUrl: string; iccUrl: string } {
   const root = path.dirname(requireFromHere.resolve("pdfjs-dist/package.json"));
   const folder = (name: string) => path.join(root, name) + path.sep;
@@ -51,6 +51,9 @@ export function looksLikePdf(input: Uint8Array): boolean {
 /**
  * Reads up to MAX_PAGES_READ pages. Rejects (DocumentRejectedError) an encrypted PDF, one of more than
  * MAX_PDF_PAGES pages, one without pages and one pdf.js cannot parse.
+ *
+ * NOTE: in Node, pdf.js parses on the calling thread (its "fake worker"). A PDF crafted to make the
+ * parser loop would block that thread, because the page and pixel limits bound only the normal cost.
  */
 export async function readPdf(input: Uint8Array, ocr: OcrPoolProvider): Promise<DocumentText> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -129,6 +132,8 @@ async function openPdf(pdfjs: PdfJs, input: Uint8Array): Promise<PdfDocument> {
 
 // pdf.js opens a PDF whose user password is empty without asking, but such a file is still encrypted
 // (its owner may forbid copying), and encrypted uploads are not accepted.
+// NOTE: some municipalities send e-statements with only such an owner password. Accepting them would
+// need only this check removed, because pdf.js reads their text without a password.
 async function assertNotEncrypted(document: PdfDocument): Promise<void> {
   const { info } = await document.getMetadata();
   const filter = (info as { EncryptFilterName?: string | null }).EncryptFilterName ?? null;
@@ -145,21 +150,52 @@ async function readTextLayer(pdfjs: PdfJs, page: PdfPage, pageNumber: number): P
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent();
   const lines: TextLine[] = [];
+  let previous: { line: TextLine; endX: number; baseline: number; open: boolean } | null = null;
   for (const item of content.items) {
-    if (!("str" in item) || item.str.trim() === "") continue;
+    if (!("str" in item)) continue;
+    if (item.str.trim() === "") {
+      if (previous) previous.open = false;
+      continue;
+    }
     // The item's matrix in page space, origin top left (it includes /Rotate and the crop box).
     const [a = 0, b = 0, c = 0, d = 0, x = 0, y = 0] = pdfjs.Util.transform(viewport.transform, item.transform);
     const fontHeight = Math.hypot(c, d) || Math.hypot(a, b);
     const width = item.width * (viewport.scale ?? 1);
-    const words = splitIntoWords(item.str, x, width, y - 0.8 * fontHeight, y + 0.2 * fontHeight);
-    if (words.length > 0) {
-      lines.push({ words, box: { x0: x, y0: y - 0.8 * fontHeight, x1: x + width, y1: y + 0.2 * fontHeight } });
+    const box = { x0: x, y0: y - 0.8 * fontHeight, x1: x + width, y1: y + 0.2 * fontHeight };
+    const words = splitIntoWords(item.str, x, width, box.y0, box.y1);
+    if (words.length === 0) continue;
+
+    // Some PDF producers split one word over several items (kerning, font changes). An item that
+    // starts where the last one ended, on the same baseline, continues its last word.
+    const continues =
+      previous !== null &&
+      previous.open &&
+      !/^\s/.test(item.str) &&
+      Math.abs(y - previous.baseline) < 0.2 * fontHeight &&
+      Math.abs(x - previous.endX) < 0.15 * fontHeight;
+    if (previous && continues) {
+      const last = previous.line.words[previous.line.words.length - 1];
+      const [first, ...rest] = words;
+      if (last && first) {
+        last.text += first.text;
+        last.box = { ...last.box, x1: first.box.x1 };
+      }
+      previous.line.words.push(...rest);
+      previous.line.box = { ...previous.line.box, x1: box.x1 };
+    } else {
+      const line = { words, box };
+      lines.push(line);
+      previous = { line, endX: box.x1, baseline: y, open: true };
+    }
+    if (previous) {
+      previous.endX = box.x1;
+      previous.open = !/\s$/.test(item.str);
     }
   }
   return { pageNumber, width: viewport.width, height: viewport.height, lines, confidence: 1 };
 }
 
-// A text item is a run of characters in one font; words get x positions in proportion to their
+// A text item is a run of characters in one font. Words get x positions in proportion to their
 // character offsets, which is close enough for finding columns.
 function splitIntoWords(text: string, x: number, width: number, top: number, bottom: number): TextWord[] {
   const perCharacter = text.length > 0 ? width / text.length : 0;

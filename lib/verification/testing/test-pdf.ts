@@ -5,7 +5,12 @@ import { createHash } from "node:crypto";
 // table with byte offsets, and a trailer. Nothing is compressed, so the files are easy to inspect.
 
 export type TestPdfPage =
-  | { kind: "text"; lines: string[] }
+  /**
+   * A line given as several strings is shown piece by piece, alternating between Helvetica and
+   * Times. pdf.js then reports each piece as its own text item, as it does for some producers'
+   * kerning and font changes.
+   */
+  | { kind: "text"; lines: (string | string[])[] }
   | { kind: "jpeg"; jpeg: Buffer; width: number; height: number; channels: 1 | 3 };
 
 export interface TestPdfOptions {
@@ -32,17 +37,23 @@ export function buildTestPdf(options: TestPdfOptions): Buffer {
   add("<< /Type /Catalog /Pages 2 0 R >>");
   add("PAGES-PLACEHOLDER");
   const font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  const secondFont = add("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>");
 
   const pageIds: number[] = [];
   for (const page of options.pages) {
     if (page.kind === "text") {
       const operators = page.lines
-        .map((line, index) => `BT /F1 11 Tf 56 ${PAGE_HEIGHT - 72 - index * 16} Td (${escapeText(line)}) Tj ET`)
+        .map((line, index) => {
+          const pieces = (typeof line === "string" ? [line] : line)
+            .map((piece, pieceIndex) => `/F${(pieceIndex % 2) + 1} 11 Tf (${escapeText(piece)}) Tj`)
+            .join(" ");
+          return `BT 56 ${PAGE_HEIGHT - 72 - index * 16} Td ${pieces} ET`;
+        })
         .join("\n");
       const content = add(stream("", Buffer.from(operators, "latin1")));
       pageIds.push(
         add(
-          `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`,
+          `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 ${font} 0 R /F2 ${secondFont} 0 R >> >> /Contents ${content} 0 R >>`,
         ),
       );
     } else {
