@@ -152,5 +152,51 @@ export const migrations: EmbeddedMigration[] = [
     "statements": [
       "ALTER TABLE \"verification_requests\" FORCE ROW LEVEL SECURITY;"
     ]
+  },
+  {
+    "tag": "0006_whatsapp",
+    "hash": "688eb273311db6c00ad875b9b3cda183f876a0aff7a33084ec3722120db9229d",
+    "statements": [
+      "CREATE TYPE \"public\".\"whatsapp_conversation_state\" AS ENUM('menu', 'language', 'status_reference', 'report_category', 'report_description', 'report_location', 'report_evidence', 'report_confirm', 'gbv_account', 'gbv_when', 'gbv_place', 'gbv_contact_method', 'gbv_contact_details', 'gbv_confirm');",
+      "CREATE TYPE \"public\".\"notification_kind\" AS ENUM('free_text', 'template');",
+      "CREATE TYPE \"public\".\"notification_purpose\" AS ENUM('ticket_status', 'media_failed');",
+      "CREATE TYPE \"public\".\"notification_status\" AS ENUM('pending', 'queued', 'sent', 'delivered', 'read', 'undelivered', 'failed', 'outbox', 'skipped');",
+      "CREATE TYPE \"public\".\"notification_transport\" AS ENUM('twilio', 'outbox');",
+      "CREATE TYPE \"public\".\"whatsapp_direction\" AS ENUM('inbound', 'outbound');",
+      "CREATE TYPE \"public\".\"whatsapp_message_state\" AS ENUM('received', 'processed', 'failed', 'sent');",
+      "CREATE TABLE \"notification_deliveries\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"tenant_id\" uuid NOT NULL,\n\t\"ticket_id\" uuid,\n\t\"recipient_id\" uuid,\n\t\"recipient_phone\" text,\n\t\"purpose\" \"notification_purpose\" NOT NULL,\n\t\"ticket_status\" \"ticket_status\",\n\t\"kind\" \"notification_kind\" NOT NULL,\n\t\"transport\" \"notification_transport\" NOT NULL,\n\t\"status\" \"notification_status\" DEFAULT 'pending' NOT NULL,\n\t\"body\" text,\n\t\"locale\" \"language_code\" DEFAULT 'en' NOT NULL,\n\t\"template_content_sid\" text,\n\t\"template_variables\" jsonb,\n\t\"provider_message_sid\" text,\n\t\"provider_status\" text,\n\t\"error_code\" text,\n\t\"error_message\" text,\n\t\"status_updated_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "ALTER TABLE \"notification_deliveries\" ENABLE ROW LEVEL SECURITY;",
+      "CREATE TABLE \"whatsapp_conversations\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"tenant_id\" uuid NOT NULL,\n\t\"phone\" text NOT NULL,\n\t\"user_id\" uuid,\n\t\"state\" \"whatsapp_conversation_state\" DEFAULT 'menu' NOT NULL,\n\t\"draft\" jsonb DEFAULT '{}'::jsonb NOT NULL,\n\t\"encrypted_draft\" text,\n\t\"last_inbound_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "ALTER TABLE \"whatsapp_conversations\" ENABLE ROW LEVEL SECURITY;",
+      "CREATE TABLE \"whatsapp_messages\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"tenant_id\" uuid NOT NULL,\n\t\"direction\" \"whatsapp_direction\" NOT NULL,\n\t\"message_sid\" text,\n\t\"phone\" text NOT NULL,\n\t\"params\" jsonb,\n\t\"body\" text,\n\t\"is_confidential\" boolean DEFAULT false NOT NULL,\n\t\"state\" \"whatsapp_message_state\" NOT NULL,\n\t\"error\" text,\n\t\"reply_to_id\" uuid,\n\t\"redeliveries\" integer DEFAULT 0 NOT NULL,\n\t\"processed_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "ALTER TABLE \"whatsapp_messages\" ENABLE ROW LEVEL SECURITY;",
+      "ALTER TABLE \"notification_deliveries\" ADD CONSTRAINT \"notification_deliveries_tenant_id_tenants_id_fk\" FOREIGN KEY (\"tenant_id\") REFERENCES \"public\".\"tenants\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"notification_deliveries\" ADD CONSTRAINT \"notification_deliveries_ticket_id_tickets_id_fk\" FOREIGN KEY (\"ticket_id\") REFERENCES \"public\".\"tickets\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"notification_deliveries\" ADD CONSTRAINT \"notification_deliveries_recipient_id_users_id_fk\" FOREIGN KEY (\"recipient_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"whatsapp_conversations\" ADD CONSTRAINT \"whatsapp_conversations_tenant_id_tenants_id_fk\" FOREIGN KEY (\"tenant_id\") REFERENCES \"public\".\"tenants\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"whatsapp_conversations\" ADD CONSTRAINT \"whatsapp_conversations_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"whatsapp_messages\" ADD CONSTRAINT \"whatsapp_messages_tenant_id_tenants_id_fk\" FOREIGN KEY (\"tenant_id\") REFERENCES \"public\".\"tenants\"(\"id\") ON DELETE restrict ON UPDATE no action;",
+      "ALTER TABLE \"whatsapp_messages\" ADD CONSTRAINT \"whatsapp_messages_reply_to_id_whatsapp_messages_id_fk\" FOREIGN KEY (\"reply_to_id\") REFERENCES \"public\".\"whatsapp_messages\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "CREATE UNIQUE INDEX \"notification_deliveries_provider_message_sid_idx\" ON \"notification_deliveries\" USING btree (\"provider_message_sid\");",
+      "CREATE INDEX \"notification_deliveries_ticket_id_created_at_idx\" ON \"notification_deliveries\" USING btree (\"ticket_id\",\"created_at\");",
+      "CREATE UNIQUE INDEX \"whatsapp_conversations_tenant_id_phone_idx\" ON \"whatsapp_conversations\" USING btree (\"tenant_id\",\"phone\");",
+      "CREATE UNIQUE INDEX \"whatsapp_messages_message_sid_idx\" ON \"whatsapp_messages\" USING btree (\"message_sid\");",
+      "CREATE INDEX \"whatsapp_messages_tenant_id_phone_created_at_idx\" ON \"whatsapp_messages\" USING btree (\"tenant_id\",\"phone\",\"created_at\");",
+      "CREATE POLICY \"notification_deliveries_tenant_isolation\" ON \"notification_deliveries\" AS PERMISSIVE FOR ALL TO \"bika_app\" USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);",
+      "CREATE POLICY \"notification_deliveries_system_access\" ON \"notification_deliveries\" AS PERMISSIVE FOR ALL TO \"bika_system\" USING (true) WITH CHECK (true);",
+      "CREATE POLICY \"whatsapp_conversations_tenant_isolation\" ON \"whatsapp_conversations\" AS PERMISSIVE FOR ALL TO \"bika_app\" USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);",
+      "CREATE POLICY \"whatsapp_conversations_system_access\" ON \"whatsapp_conversations\" AS PERMISSIVE FOR ALL TO \"bika_system\" USING (true) WITH CHECK (true);",
+      "CREATE POLICY \"whatsapp_messages_tenant_isolation\" ON \"whatsapp_messages\" AS PERMISSIVE FOR ALL TO \"bika_app\" USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);",
+      "CREATE POLICY \"whatsapp_messages_system_access\" ON \"whatsapp_messages\" AS PERMISSIVE FOR ALL TO \"bika_system\" USING (true) WITH CHECK (true);"
+    ]
+  },
+  {
+    "tag": "0007_whatsapp_force_rls",
+    "hash": "5dbc8d2c53f48026dff4f6a13fb5a121353f662b961d6d8783cc94e8f1c1860b",
+    "statements": [
+      "-- Apply the tenant policies to the owning role as well, as for every other tenant-owned table.\nALTER TABLE \"whatsapp_messages\" FORCE ROW LEVEL SECURITY;",
+      "ALTER TABLE \"whatsapp_conversations\" FORCE ROW LEVEL SECURITY;",
+      "ALTER TABLE \"notification_deliveries\" FORCE ROW LEVEL SECURITY;"
+    ]
   }
 ];

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/types";
 import { withSystem, type Database, type Tx } from "./client";
-import { categories, tenants, users } from "./schema";
+import { categories, tenants, users, type TenantSettings } from "./schema";
 
 /**
  * Password of every seeded staff account. It is printed by `npm run demo` and is for local
@@ -15,6 +15,7 @@ interface SeedTenant {
   name: string;
   code: string;
   whatsappNumber: string;
+  whatsapp?: TenantSettings["whatsapp"];
   staff: { role: Exclude<Role, "resident" | "admin">; email: string; name: string }[];
   resident: { phone: string; name: string };
 }
@@ -25,6 +26,12 @@ const SEED_TENANTS: SeedTenant[] = [
     name: "City of Tshwane",
     code: "TSH",
     whatsappNumber: "+27105550100",
+    whatsapp: {
+      // The Messaging Service of the signed WhatsApp fixtures in test/fixtures/twilio, so they resolve here.
+      messagingServiceSid: "MGb1ba016f154079f3b218b360382a3cb2",
+      // Placeholder: replace with the Content SID of the status template WhatsApp approved.
+      statusTemplateContentSid: "HX00000000000000000000000000000000",
+    },
     staff: [
       { role: "agent", email: "agent@tshwane.bika.test", name: "Lerato Nkosi" },
       { role: "manager", email: "manager@tshwane.bika.test", name: "Pieter van Wyk" },
@@ -117,10 +124,12 @@ export async function seed(db?: Database): Promise<SeedAccount[]> {
 
 async function upsertTenant(tx: Tx, definition: SeedTenant): Promise<string> {
   const values = { name: definition.name, code: definition.code, whatsappNumber: definition.whatsappNumber };
+  const settings: TenantSettings = definition.whatsapp ? { whatsapp: definition.whatsapp } : {};
   const [row] = await tx
     .insert(tenants)
-    .values({ slug: definition.slug, ...values })
-    .onConflictDoUpdate({ target: tenants.slug, set: values })
+    .values({ slug: definition.slug, ...values, settings })
+    // Merged, so settings an administrator added (requireVerifiedResidence) survive a re-seed.
+    .onConflictDoUpdate({ target: tenants.slug, set: { ...values, settings: sql`${tenants.settings} || excluded.settings` } })
     .returning({ id: tenants.id });
   if (!row) throw new Error(`seed: upsert of tenant ${definition.slug} returned no row`);
   return row.id;

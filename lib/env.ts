@@ -46,6 +46,16 @@ const EnvSchema = z
 
     ENCRYPTION_KEY_CURRENT: optionalText,
     ENCRYPTION_KEY_PREVIOUS: optionalText,
+
+    TWILIO_ACCOUNT_SID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, "must be AC followed by 32 hexadecimal digits, as shown in the Twilio Console")
+        .optional(),
+    ),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_API_BASE_URL: optionalText.pipe(z.url({ message: "must be an absolute URL such as https://api.twilio.com" }).optional()),
+    TWILIO_MEDIA_HOSTS: optionalText,
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && !value.APP_SECRET) {
@@ -53,6 +63,13 @@ const EnvSchema = z
         code: "custom",
         path: ["APP_SECRET"],
         message: "is required in production; generate one with `openssl rand -base64 48`",
+      });
+    }
+    if (value.TWILIO_ACCOUNT_SID !== undefined && value.TWILIO_AUTH_TOKEN === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TWILIO_AUTH_TOKEN"],
+        message: "is required when TWILIO_ACCOUNT_SID is set; copy it from the Twilio Console",
       });
     }
     const s3Names = ["S3_BUCKET_EVIDENCE", "S3_BUCKET_DOCUMENTS", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
@@ -76,6 +93,24 @@ export interface S3Settings {
   forcePathStyle: boolean;
   buckets: { evidence: string; documents: string };
 }
+
+export interface TwilioSettings {
+  /** Validates webhook signatures; with the account SID, also authenticates REST calls and media downloads. */
+  authToken: string;
+  /** Null when only the auth token is set: webhooks work, and outbound messages go to the development outbox. */
+  accountSid: string | null;
+  /** Origin of the Twilio REST API (https://api.twilio.com); tests point it at a fake on 127.0.0.1. */
+  apiBaseUrl: string;
+  /** Lower-case host names media may be downloaded from, redirects included. */
+  mediaHosts: string[];
+}
+
+/**
+ * Hosts Twilio serves message media from: the MediaUrl itself, and the two hosts its redirect
+ * leads to (mms.twiliocdn.com with HTTP basic auth on media enforced, s3-external-1.amazonaws.com
+ * without), as Twilio's support article on protecting media with basic authentication lists them.
+ */
+export const DEFAULT_TWILIO_MEDIA_HOSTS = ["api.twilio.com", "mms.twiliocdn.com", "s3-external-1.amazonaws.com"];
 
 export interface Env {
   nodeEnv: "development" | "production" | "test";
@@ -102,6 +137,8 @@ export interface Env {
   s3: S3Settings | null;
   encryptionKeyCurrent: string | null;
   encryptionKeysPrevious: string[];
+  /** Twilio settings, or null when TWILIO_AUTH_TOKEN is unset and WhatsApp is off. */
+  twilio: TwilioSettings | null;
 }
 
 export class EnvError extends Error {
@@ -157,6 +194,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       .split(",")
       .map((key) => key.trim())
       .filter((key) => key !== ""),
+    twilio: v.TWILIO_AUTH_TOKEN
+      ? {
+          authToken: v.TWILIO_AUTH_TOKEN,
+          accountSid: v.TWILIO_ACCOUNT_SID ?? null,
+          apiBaseUrl: (v.TWILIO_API_BASE_URL ?? "https://api.twilio.com").replace(/\/+$/, ""),
+          mediaHosts: v.TWILIO_MEDIA_HOSTS
+            ? v.TWILIO_MEDIA_HOSTS.split(",")
+                .map((host) => host.trim().toLowerCase())
+                .filter((host) => host !== "")
+            : DEFAULT_TWILIO_MEDIA_HOSTS,
+        }
+      : null,
   };
 }
 

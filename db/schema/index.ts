@@ -6,3 +6,4 @@ export * from "./media";
 export * from "./audit";
 export * from "./jobs";
 export * from "./verification";
+export * from "./whatsapp";

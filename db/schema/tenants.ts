@@ -4,6 +4,12 @@ import { id, timestamps } from "./common";
 export interface TenantSettings {
   /** When true, web reports are accepted only from residents whose residence is verified. */
   requireVerifiedResidence?: boolean;
+  whatsapp?: {
+    /** Twilio Messaging Service (MG...) that sends for this municipality; inbound messages naming it resolve here. */
+    messagingServiceSid?: string;
+    /** Content SID (HX...) of the approved status-update template, sent outside the 24-hour window. */
+    statusTemplateContentSid?: string;
+  };
 }
 
 /** A municipality. Not tenant-owned itself: every signed-in user may read the tenant list. */
