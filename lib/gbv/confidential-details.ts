@@ -14,6 +14,16 @@ export const GBV_GENERIC_DESCRIPTION = "GBV incident report";
 /** Slug of the seeded sensitive category that confidential reports are filed under. */
 export const GBV_CATEGORY_SLUG = "gbv";
 
+/** Maximum lengths, in characters, of what a reporter types. */
+export const ACCOUNT_MAX = 4000;
+export const WHEN_MAX = 200;
+export const PLACE_MAX = 500;
+export const CONTACT_DETAILS_MAX = 500;
+
+/** Length limits, in characters, of the reason a saps_liaison states for a reveal. */
+export const REVEAL_REASON_MIN = 10;
+export const REVEAL_REASON_MAX = 500;
+
 export const SAFE_CONTACT_METHODS = ["phone_call", "sms", "whatsapp", "email", "in_person", "do_not_contact"] as const;
 export type SafeContactMethod = (typeof SAFE_CONTACT_METHODS)[number];
 

@@ -12,12 +12,20 @@ import { AppError } from "@/lib/errors";
 import { invalidInput } from "@/lib/http";
 import { MAX_ATTACHMENTS_PER_TICKET } from "@/lib/tickets/create-ticket";
 import { allocateTicketReference } from "@/lib/tickets/ticket-reference";
-import { encodeAccount, encodeSafeContact, GBV_CATEGORY_SLUG, GBV_GENERIC_DESCRIPTION, SAFE_CONTACT_METHODS } from "./confidential-details";
+import {
+  ACCOUNT_MAX,
+  CONTACT_DETAILS_MAX,
+  encodeAccount,
+  encodeSafeContact,
+  GBV_CATEGORY_SLUG,
+  GBV_GENERIC_DESCRIPTION,
+  PLACE_MAX,
+  SAFE_CONTACT_METHODS,
+  WHEN_MAX,
+} from "./confidential-details";
 
-export const ACCOUNT_MAX = 4000;
-export const WHEN_MAX = 200;
-export const PLACE_MAX = 500;
-export const CONTACT_DETAILS_MAX = 500;
+// Also exported from here, where the WhatsApp confidential flow takes them from.
+export { ACCOUNT_MAX, CONTACT_DETAILS_MAX, PLACE_MAX, WHEN_MAX };
 
 const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 

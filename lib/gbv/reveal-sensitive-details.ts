@@ -11,18 +11,15 @@ import type { EncryptedText } from "@/lib/crypto/keyring";
 import { AppError } from "@/lib/errors";
 import { invalidInput } from "@/lib/http";
 import { DETAILS_REVEALED, REVEAL_FAILED } from "./audit-actions";
-import { decodeAccount, decodeSafeContact, type ConfidentialDetails } from "./confidential-details";
+import { decodeAccount, decodeSafeContact, REVEAL_REASON_MAX, REVEAL_REASON_MIN, type ConfidentialDetails } from "./confidential-details";
 import type { GbvDependencies } from "./create-confidential-report";
 import { assertRevealAllowed } from "./reveal-rate-limit";
-
-export const REASON_MIN = 10;
-export const REASON_MAX = 500;
 
 export const RevealReason = z
   .string({ message: "State why you need to see the details." })
   .trim()
-  .min(REASON_MIN, `State why you need to see the details in at least ${REASON_MIN} characters.`)
-  .max(REASON_MAX, `Shorten the reason to ${REASON_MAX} characters or fewer.`);
+  .min(REVEAL_REASON_MIN, `State why you need to see the details in at least ${REVEAL_REASON_MIN} characters.`)
+  .max(REVEAL_REASON_MAX, `Shorten the reason to ${REVEAL_REASON_MAX} characters or fewer.`);
 
 export interface RevealedDetails extends ConfidentialDetails {
   ticketId: string;

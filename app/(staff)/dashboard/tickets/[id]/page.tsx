@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { formatBytes, formatDateTime } from "@/components/format";
+import { GbvRevealPanel } from "@/components/gbv-reveal-panel";
 import { getStaffAccess, StaffOnlyNotice } from "@/components/staff-access";
 import { CHANNEL_LABELS, contentTypeLabel, SENSITIVE_PLACEHOLDER, STATUS_LABELS } from "@/components/staff-labels";
 import { TicketStatusForm } from "@/components/ticket-status-form";
@@ -56,6 +57,8 @@ export default async function TicketPage({ params }: PageProps) {
       </h1>
 
       {restricted ? <RestrictedSummary ticket={ticket} /> : <TicketFacts ticket={ticket} />}
+
+      {ticket.isSensitive && actor.role === "saps_liaison" ? <GbvRevealPanel ticketId={ticket.id} reference={ticket.reference} /> : null}
 
       <section aria-labelledby="status-heading" className="panel">
         <h2 id="status-heading">Change status</h2>

@@ -1,0 +1,233 @@
+import { createTranslator, defineMessages, type Locale } from "../i18n";
+
+// Text of the confidential (GBV) report pages, their confirmation and the quick-exit page. None of
+// it may repeat what a reporter typed.
+// NOTE: the isiZulu and Afrikaans texts are the developers' translations and still need review by
+// first-language speakers, like the rest of the portal.
+
+/** Numbers shown first on every confidential page. `dial` is what a tel: link calls. */
+export const EMERGENCY_NUMBERS = [
+  { id: "saps", display: "10111", dial: "10111" },
+  { id: "gbvCommandCentre", display: "0800 428 428", dial: "0800428428" },
+] as const;
+
+export const gbvMessages = defineMessages({
+  en: {
+    "page.title": "Confidential report",
+    "page.intro":
+      "Only the police liaison officer (SAPS) working with {municipality} can read what you write here. Other municipal staff see only that a report exists. What you write is encrypted before it is stored.",
+    "page.signIn": "Sign in with your cellphone number to send a confidential report. The numbers above work without signing in.",
+    "page.signInLink": "Sign in to report",
+    "emergency.heading": "In danger now? Call for help",
+    "emergency.saps": "SAPS emergency",
+    "emergency.gbvCommandCentre": "GBV Command Centre (toll-free, 24 hours)",
+    "emergency.call": "Call {number}",
+
+    "quickExit.button": "Quick exit",
+    "quickExit.hint": "To leave this page at once, use Quick exit or press Esc twice. The page is replaced and does not appear when you go back.",
+
+    "form.required": "required",
+    "form.optional": "optional",
+    "form.account": "What happened?",
+    "form.accountHint": "Describe what happened in your own words, in 10 to 4000 characters.",
+    "form.accountCount": "{count} of 4000 characters",
+    "form.when": "When did it happen?",
+    "form.whenHint": "A date and time, or roughly, such as \"last Friday night\".",
+    "form.place": "Where did it happen?",
+    "form.placeHint": "An address, area or landmark.",
+    "form.contactHeading": "How and when is it safe to contact you?",
+    "form.contactMethod": "Safe way to contact you",
+    "form.contactMethodPlaceholder": "Choose one",
+    "form.contactDetails": "Number, times or other details",
+    "form.contactDetailsHint": "For example: only on weekdays between 09:00 and 12:00, on this number.",
+    "contact.phone_call": "Phone call",
+    "contact.sms": "SMS",
+    "contact.whatsapp": "WhatsApp",
+    "contact.email": "Email",
+    "contact.in_person": "In person",
+    "contact.do_not_contact": "Do not contact me",
+    "form.evidence": "Photos, videos or voice notes",
+    "form.evidenceHint": "Only the police liaison officer can open these files.",
+    "form.submit": "Send confidential report",
+    "form.submitting": "Sending…",
+    "form.waitForUploads": "Wait until your files have finished uploading.",
+    "form.notSent": "Your report was not sent.",
+    "form.fixFields": "Correct the fields marked below.",
+
+    "error.account": "Describe what happened in 10 to 4000 characters.",
+    "error.when": "Keep when it happened to 200 characters or fewer.",
+    "error.place": "Keep where it happened to 500 characters or fewer.",
+    "error.contactMethod": "Choose a way to contact you from the list.",
+    "error.contactDetails": "Keep the contact details to 500 characters or fewer.",
+    "error.attachments": "One of the files could not be attached. Remove it, upload it again and resend.",
+    "error.forbidden": "This account cannot send confidential reports to this municipality.",
+    "error.unauthenticated": "You have been signed out. Sign in again and resend your report.",
+    "error.rate_limited": "Too many reports in a short time. Wait a few minutes and try again.",
+    "error.unavailable":
+      "Confidential reports cannot be received right now. Try again later. If you are in danger, call the numbers at the top of this page.",
+    "error.internal": "Something went wrong on our side. Try again. If you are in danger, call the numbers at the top of this page.",
+
+    "submitted.title": "Report received",
+    "submitted.lead": "Your confidential report has been received.",
+    "submitted.reference": "Your reference number",
+    "submitted.keep": "Keep this number if it is safe to do so. Quote it when you speak to the police liaison officer.",
+    "submitted.contact": "The police liaison officer will contact you only in the way you chose, if you chose one.",
+    "submitted.notFound": "No report with that reference was found in your account.",
+
+    "neutral.title": "Saving water at home",
+    "neutral.intro": "Small habits save a lot of water, and money on the municipal bill.",
+    "neutral.tip1": "Fix dripping taps and leaking toilets. Small leaks add up to many litres a day.",
+    "neutral.tip2": "Take short showers instead of baths.",
+    "neutral.tip3": "Close the tap while you brush your teeth or wash dishes.",
+    "neutral.tip4": "Water the garden early in the morning or in the evening, when less evaporates.",
+    "neutral.tip5": "Keep a jug of drinking water in the fridge instead of running the tap until it is cold.",
+  },
+  zu: {
+    "page.title": "Umbiko oyimfihlo",
+    "page.intro":
+      "Yisikhulu samaphoyisa esixhumanisa (SAPS) nomasipala we-{municipality} kuphela esingafunda lokho okubhala lapha. Abanye abasebenzi bakamasipala babona kuphela ukuthi umbiko ukhona. Lokho okubhalayo kuyabethelwa ngaphambi kokuba kugcinwe.",
+    "page.signIn": "Ngena ngenombolo yakho yeselula ukuze uthumele umbiko oyimfihlo. Izinombolo ezingenhla ziyasebenza ngaphandle kokungena.",
+    "page.signInLink": "Ngena ukuze ubike",
+    "emergency.heading": "Usengozini manje? Shayela usizo",
+    "emergency.saps": "Izimo eziphuthumayo ze-SAPS",
+    "emergency.gbvCommandCentre": "I-GBV Command Centre (mahhala, amahora angu-24)",
+    "emergency.call": "Shayela u-{number}",
+
+    "quickExit.button": "Phuma masinyane",
+    "quickExit.hint": "Ukuze uphume kuleli khasi masinyane, sebenzisa u-Phuma masinyane noma ucindezele u-Esc kabili. Ikhasi liyashintshwa futhi aliveli uma ubuyela emuva.",
+
+    "form.required": "kuyadingeka",
+    "form.optional": "akuphoqelekile",
+    "form.account": "Kwenzekeni?",
+    "form.accountHint": "Chaza okwenzekile ngamazwi akho, ngezinhlamvu eziphakathi kuka-10 no-4000.",
+    "form.accountCount": "{count} kwezingu-4000 izinhlamvu",
+    "form.when": "Kwenzeke nini?",
+    "form.whenHint": "Usuku nesikhathi, noma cishe, njengokuthi \"ngoLwesihlanu ebusuku odlule\".",
+    "form.place": "Kwenzeke kuphi?",
+    "form.placeHint": "Ikheli, indawo noma uphawu lwendawo.",
+    "form.contactHeading": "Kuphephile nini futhi kanjani ukuxhumana nawe?",
+    "form.contactMethod": "Indlela ephephile yokuxhumana nawe",
+    "form.contactMethodPlaceholder": "Khetha eyodwa",
+    "form.contactDetails": "Inombolo, izikhathi noma eminye imininingwane",
+    "form.contactDetailsHint": "Isibonelo: phakathi nesonto kuphela phakathi kuka-09:00 no-12:00, kule nombolo.",
+    "contact.phone_call": "Ucingo",
+    "contact.sms": "I-SMS",
+    "contact.whatsapp": "I-WhatsApp",
+    "contact.email": "I-imeyili",
+    "contact.in_person": "Ngqo",
+    "contact.do_not_contact": "Ungaxhumani nami",
+    "form.evidence": "Izithombe, amavidiyo noma imiyalezo yezwi",
+    "form.evidenceHint": "Yisikhulu samaphoyisa esixhumanisa kuphela esingavula lawa mafayela.",
+    "form.submit": "Thumela umbiko oyimfihlo",
+    "form.submitting": "Iyathumela…",
+    "form.waitForUploads": "Linda kuze kuqedwe ukulayishwa kwamafayela akho.",
+    "form.notSent": "Umbiko wakho awuthunyelwanga.",
+    "form.fixFields": "Lungisa izinkambu ezimakwe ngezansi.",
+
+    "error.account": "Chaza okwenzekile ngezinhlamvu eziphakathi kuka-10 no-4000.",
+    "error.when": "Isikhathi masingadluli ezinhlamvini ezingu-200.",
+    "error.place": "Indawo mayingadluli ezinhlamvini ezingu-500.",
+    "error.contactMethod": "Khetha indlela yokuxhumana nawe ohlwini.",
+    "error.contactDetails": "Imininingwane yokuxhumana mayingadluli ezinhlamvini ezingu-500.",
+    "error.attachments": "Elinye lamafayela alikwazanga ukunamathiselwa. Lisuse, ulilayishe futhi bese uthumela futhi.",
+    "error.forbidden": "Le akhawunti ayikwazi ukuthumela imibiko eyimfihlo kulo masipala.",
+    "error.unauthenticated": "Usuphumile. Ngena futhi bese uthumela umbiko wakho futhi.",
+    "error.rate_limited": "Imibiko eminingi kakhulu esikhathini esifushane. Linda imizuzu embalwa bese uzama futhi.",
+    "error.unavailable":
+      "Imibiko eyimfihlo ayikwazi ukwamukelwa okwamanje. Zama futhi emuva kwesikhathi. Uma usengozini, shayela izinombolo ezingenhla kuleli khasi.",
+    "error.internal": "Kukhona okungahambanga kahle ngasohlangothini lwethu. Zama futhi. Uma usengozini, shayela izinombolo ezingenhla kuleli khasi.",
+
+    "submitted.title": "Umbiko wamukelwe",
+    "submitted.lead": "Umbiko wakho oyimfihlo wamukelwe.",
+    "submitted.reference": "Inombolo yakho yereferensi",
+    "submitted.keep": "Gcina le nombolo uma kuphephile ukwenza kanjalo. Yisho uma ukhuluma nesikhulu samaphoyisa esixhumanisa.",
+    "submitted.contact": "Isikhulu samaphoyisa esixhumanisa sizoxhumana nawe kuphela ngendlela oyikhethile, uma ukhethile.",
+    "submitted.notFound": "Awukho umbiko onaleyo referensi otholakale ku-akhawunti yakho.",
+
+    "neutral.title": "Ukonga amanzi ekhaya",
+    "neutral.intro": "Imikhuba emincane yonga amanzi amaningi, kanye nemali ku-akhawunti kamasipala.",
+    "neutral.tip1": "Lungisa ompompi abaconsayo nezindlu zangasese ezivuzayo. Ukuvuza okuncane kuchitha amalitha amaningi ngosuku.",
+    "neutral.tip2": "Geza ngeshawa isikhashana esikhundleni sokugeza kubhavu.",
+    "neutral.tip3": "Vala umpompi ngesikhathi uxubha amazinyo noma ugeza izitsha.",
+    "neutral.tip4": "Nisela ingadi ekuseni kakhulu noma kusihlwa, lapho amanzi ehwamuka kancane.",
+    "neutral.tip5": "Gcina ujeke wamanzi okuphuza esiqandisini esikhundleni sokuvula umpompi uze ubande.",
+  },
+  af: {
+    "page.title": "Vertroulike verslag",
+    "page.intro":
+      "Net die polisieskakelbeampte (SAPD) wat met {municipality} saamwerk, kan lees wat jy hier skryf. Ander munisipale personeel sien net dat 'n verslag bestaan. Wat jy skryf, word geënkripteer voordat dit gestoor word.",
+    "page.signIn": "Meld aan met jou selfoonnommer om 'n vertroulike verslag te stuur. Die nommers hierbo werk sonder om aan te meld.",
+    "page.signInLink": "Meld aan om te rapporteer",
+    "emergency.heading": "Nou in gevaar? Bel vir hulp",
+    "emergency.saps": "SAPD-noodlyn",
+    "emergency.gbvCommandCentre": "GBV Command Centre (tolvry, 24 uur)",
+    "emergency.call": "Bel {number}",
+
+    "quickExit.button": "Vinnige uitgang",
+    "quickExit.hint": "Om hierdie bladsy dadelik te verlaat, gebruik Vinnige uitgang of druk Esc twee keer. Die bladsy word vervang en verskyn nie as jy teruggaan nie.",
+
+    "form.required": "verpligtend",
+    "form.optional": "opsioneel",
+    "form.account": "Wat het gebeur?",
+    "form.accountHint": "Beskryf in jou eie woorde wat gebeur het, in 10 tot 4000 karakters.",
+    "form.accountCount": "{count} van 4000 karakters",
+    "form.when": "Wanneer het dit gebeur?",
+    "form.whenHint": "'n Datum en tyd, of by benadering, soos \"verlede Vrydagaand\".",
+    "form.place": "Waar het dit gebeur?",
+    "form.placeHint": "'n Adres, gebied of landmerk.",
+    "form.contactHeading": "Hoe en wanneer is dit veilig om jou te kontak?",
+    "form.contactMethod": "Veilige manier om jou te kontak",
+    "form.contactMethodPlaceholder": "Kies een",
+    "form.contactDetails": "Nommer, tye of ander besonderhede",
+    "form.contactDetailsHint": "Byvoorbeeld: net op weeksdae tussen 09:00 en 12:00, op hierdie nommer.",
+    "contact.phone_call": "Oproep",
+    "contact.sms": "SMS",
+    "contact.whatsapp": "WhatsApp",
+    "contact.email": "E-pos",
+    "contact.in_person": "Persoonlik",
+    "contact.do_not_contact": "Moet my nie kontak nie",
+    "form.evidence": "Foto's, video's of stemboodskappe",
+    "form.evidenceHint": "Net die polisieskakelbeampte kan hierdie lêers oopmaak.",
+    "form.submit": "Stuur vertroulike verslag",
+    "form.submitting": "Word gestuur…",
+    "form.waitForUploads": "Wag totdat jou lêers klaar opgelaai is.",
+    "form.notSent": "Jou verslag is nie gestuur nie.",
+    "form.fixFields": "Korrigeer die velde wat hieronder gemerk is.",
+
+    "error.account": "Beskryf wat gebeur het in 10 tot 4000 karakters.",
+    "error.when": "Hou wanneer dit gebeur het by 200 karakters of minder.",
+    "error.place": "Hou waar dit gebeur het by 500 karakters of minder.",
+    "error.contactMethod": "Kies 'n manier om jou te kontak uit die lys.",
+    "error.contactDetails": "Hou die kontakbesonderhede by 500 karakters of minder.",
+    "error.attachments": "Een van die lêers kon nie aangeheg word nie. Verwyder dit, laai dit weer op en stuur weer.",
+    "error.forbidden": "Hierdie rekening kan nie vertroulike verslae aan hierdie munisipaliteit stuur nie.",
+    "error.unauthenticated": "Jy is afgemeld. Meld weer aan en stuur jou verslag weer.",
+    "error.rate_limited": "Te veel verslae in 'n kort tyd. Wag 'n paar minute en probeer weer.",
+    "error.unavailable":
+      "Vertroulike verslae kan nie nou ontvang word nie. Probeer later weer. As jy in gevaar is, bel die nommers bo-aan hierdie bladsy.",
+    "error.internal": "Iets het aan ons kant verkeerd geloop. Probeer weer. As jy in gevaar is, bel die nommers bo-aan hierdie bladsy.",
+
+    "submitted.title": "Verslag ontvang",
+    "submitted.lead": "Jou vertroulike verslag is ontvang.",
+    "submitted.reference": "Jou verwysingsnommer",
+    "submitted.keep": "Hou hierdie nommer as dit veilig is om dit te doen. Noem dit wanneer jy met die polisieskakelbeampte praat.",
+    "submitted.contact": "Die polisieskakelbeampte sal jou net kontak op die manier wat jy gekies het, as jy een gekies het.",
+    "submitted.notFound": "Geen verslag met daardie verwysing is in jou rekening gevind nie.",
+
+    "neutral.title": "Water spaar by die huis",
+    "neutral.intro": "Klein gewoontes spaar baie water, en geld op die munisipale rekening.",
+    "neutral.tip1": "Herstel lekkende krane en toilette. Klein lekke mors elke dag baie liter water.",
+    "neutral.tip2": "Stort kort in plaas daarvan om te bad.",
+    "neutral.tip3": "Draai die kraan toe terwyl jy jou tande borsel of skottelgoed was.",
+    "neutral.tip4": "Gee die tuin vroeg in die oggend of in die aand water, wanneer minder verdamp.",
+    "neutral.tip5": "Hou 'n beker drinkwater in die yskas in plaas daarvan om die kraan te laat loop totdat dit koud is.",
+  },
+});
+
+export type GbvMessageKey = keyof (typeof gbvMessages)["en"];
+
+export type GbvTranslator = (key: GbvMessageKey, values?: Record<string, string | number>) => string;
+
+export function gbvTranslator(locale: Locale): GbvTranslator {
+  return createTranslator(gbvMessages, locale);
+}
