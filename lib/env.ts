@@ -44,6 +44,13 @@ const EnvSchema = z
     AWS_ACCESS_KEY_ID: optionalText,
     AWS_SECRET_ACCESS_KEY: optionalText,
 
+    OCR_POOL_SIZE: z.coerce
+      .number({ message: "must be a whole number of OCR workers, such as 2" })
+      .int("must be a whole number of OCR workers, such as 2")
+      .min(1, "must be at least 1")
+      .max(8, "must be at most 8; each OCR worker holds about 100 MB and one CPU core")
+      .default(1),
+
     ENCRYPTION_KEY_CURRENT: optionalText,
     ENCRYPTION_KEY_PREVIOUS: optionalText,
 
@@ -135,6 +142,8 @@ export interface Env {
   storageDir: string;
   /** S3 settings, or null when the local filesystem driver is in use. */
   s3: S3Settings | null;
+  /** Tesseract workers that read proof-of-residence documents in parallel. */
+  ocrPoolSize: number;
   encryptionKeyCurrent: string | null;
   encryptionKeysPrevious: string[];
   /** Twilio settings, or null when TWILIO_AUTH_TOKEN is unset and WhatsApp is off. */
@@ -189,6 +198,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
             buckets: { evidence: v.S3_BUCKET_EVIDENCE, documents: v.S3_BUCKET_DOCUMENTS },
           }
         : null,
+    ocrPoolSize: v.OCR_POOL_SIZE,
     encryptionKeyCurrent: v.ENCRYPTION_KEY_CURRENT ?? null,
     encryptionKeysPrevious: (v.ENCRYPTION_KEY_PREVIOUS ?? "")
       .split(",")

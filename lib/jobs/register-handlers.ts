@@ -1,7 +1,10 @@
 // Registers every job handler and periodic task the worker runs. Modules that define handlers are
 // imported here, so the worker has them whichever routes the process has loaded.
 import { cleanupExpiredIntents } from "@/lib/uploads/cleanup-expired-intents";
+import { registerVerificationJobHandlers } from "@/lib/verification/read-verification-document";
 import { registerPeriodicTask } from "./registry";
+
+registerVerificationJobHandlers();
 
 /** Hourly removal of upload intents that were never confirmed; cleanupExpiredIntents sets the age limit. */
 registerPeriodicTask({

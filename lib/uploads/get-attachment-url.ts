@@ -20,7 +20,8 @@ export interface AttachmentUrlOptions {
  * Authorizes access to a stored attachment and returns a short-lived presigned GET for it.
  * Residents reach only their own files; staff reach their tenant's. Evidence on a sensitive (GBV)
  * ticket is open to the saps_liaison role only, not even to the resident who uploaded it. Downloads
- * of the original (attachment disposition) are audited, and so is every view of sensitive evidence.
+ * of the original (attachment disposition) are audited, and so is every view of sensitive evidence
+ * and every staff view of a proof-of-residence document.
  */
 export async function getAttachmentUrl(actor: Actor, fileId: unknown, options: AttachmentUrlOptions, ctx: UploadContext): Promise<string> {
   if (actor.role !== "resident" && !isStaff(actor.role)) {
@@ -46,12 +47,16 @@ export async function getAttachmentUrl(actor: Actor, fileId: unknown, options: A
     if (sensitive && actor.role !== "saps_liaison") {
       throw new AppError("forbidden", "Evidence on a GBV report can only be opened by the SAPS liaison officer.");
     }
+    // Proof of residence carries a resident's name, address and account: their own, and managers who review it.
+    if (attachment.purpose === "proof_of_residence" && actor.role !== "resident" && actor.role !== "manager") {
+      throw new AppError("forbidden", "Proof-of-residence documents can only be opened by a manager.");
+    }
     // Pending files are unchecked and rejected ones are deleted, so neither is served.
     if (attachment.state !== "uploaded" && attachment.state !== "processed") throw attachmentNotFound(t);
 
     const isImage = attachment.contentType.startsWith("image/");
     const disposition = options.disposition === "inline" && isImage ? "inline" : "attachment";
-    if (disposition === "attachment" || sensitive) {
+    if (disposition === "attachment" || sensitive || (attachment.purpose === "proof_of_residence" && actor.role !== "resident")) {
       await recordAuditEvent(tx, {
         actor,
         action: disposition === "attachment" ? "attachment.original_downloaded" : "attachment.viewed",

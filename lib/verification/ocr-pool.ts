@@ -9,14 +9,12 @@ import path from "node:path";
 import type { Worker as ThreadWorker } from "node:worker_threads";
 import { createScheduler, createWorker, OEM, PSM, type Page, type Scheduler, type Worker } from "tesseract.js";
 import { z } from "zod";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log, type Logger } from "@/lib/log";
 import type { TextLine, TextWord } from "./types";
 
-/**
- * Workers when the caller names no size.
- * TODO: read the size from an OCR_POOL_SIZE setting in lib/env.ts once the integrator adds it.
- */
+/** Workers when neither the caller nor the OCR_POOL_SIZE setting names a size; lib/env.ts has the same default. */
 export const DEFAULT_OCR_POOL_SIZE = 1;
 
 /**
@@ -202,7 +200,7 @@ const globalForOcr = globalThis as typeof globalThis & { __bikaOcrPool?: Promise
 
 /**
  * Returns the process's OCR pool, starting it on first use with `size` workers
- * (default DEFAULT_OCR_POOL_SIZE). Later calls return the same pool whatever size they pass, unless
+ * (default: the OCR_POOL_SIZE setting). Later calls return the same pool whatever size they pass, unless
  * it was closed or a worker died, in which case a new pool is started.
  */
 export async function getOcrPool(options: { size?: number; logger?: Logger } = {}): Promise<OcrPool> {
@@ -212,7 +210,7 @@ export async function getOcrPool(options: { size?: number; logger?: Logger } = {
     if (pool?.usable) return pool;
     if (globalForOcr.__bikaOcrPool === existing) globalForOcr.__bikaOcrPool = undefined;
   }
-  globalForOcr.__bikaOcrPool ??= createOcrPool({ size: options.size ?? DEFAULT_OCR_POOL_SIZE, logger: options.logger });
+  globalForOcr.__bikaOcrPool ??= createOcrPool({ size: options.size ?? env().ocrPoolSize, logger: options.logger });
   return globalForOcr.__bikaOcrPool;
 }
 
