@@ -1,10 +1,16 @@
 // Registers every job handler and periodic task the worker runs. Modules that define handlers are
 // imported here, so the worker has them whichever routes the process has loaded.
+import { registerWhatsAppJobHandlers } from "@/lib/notifications/jobs";
+import { runProcessAttachmentJob } from "@/lib/media/process-attachment";
+import { PROCESS_ATTACHMENT_JOB } from "@/lib/media/queue-attachment-processing";
 import { cleanupExpiredIntents } from "@/lib/uploads/cleanup-expired-intents";
 import { registerVerificationJobHandlers } from "@/lib/verification/read-verification-document";
-import { registerPeriodicTask } from "./registry";
+import { registerJobHandler, registerPeriodicTask } from "./registry";
 
+registerWhatsAppJobHandlers();
 registerVerificationJobHandlers();
+
+registerJobHandler(PROCESS_ATTACHMENT_JOB, runProcessAttachmentJob);
 
 /** Hourly removal of upload intents that were never confirmed; cleanupExpiredIntents sets the age limit. */
 registerPeriodicTask({

@@ -7,6 +7,7 @@ import { requireRole } from "@/lib/auth/require-role";
 import type { Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
 import { invalidInput } from "@/lib/http";
+import { enqueueTicketStatusNotification } from "@/lib/notifications/ticket-status-notification";
 import { TICKET_STATUSES } from "./ticket-summary";
 
 export const ChangeTicketStatusInput = z.object({
@@ -23,8 +24,9 @@ export type ChangeTicketStatusInput = z.input<typeof ChangeTicketStatusInput>;
 export const STATUS_CHANGE_ROLES = ["agent", "manager", "saps_liaison"] as const;
 
 /**
- * Moves a ticket to another status and audits the change in the same transaction. Any status may
- * follow any other, except that a closed ticket stays closed.
+ * Moves a ticket to another status, audits the change and queues the reporter's WhatsApp
+ * notification, all in one transaction. Any status may follow any other, except that a closed
+ * ticket stays closed.
  */
 export async function changeTicketStatus(
   actor: Actor,
@@ -75,6 +77,8 @@ export async function changeTicketStatus(
         requestId: ctx.requestId,
         metadata: { from: ticket.status, to: status, note: note ?? null },
       });
+
+      await enqueueTicketStatusNotification(tx, { tenantId: actor.tenantId, ticketId: ticket.id, status });
     },
     db,
   );
