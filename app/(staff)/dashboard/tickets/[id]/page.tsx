@@ -12,6 +12,7 @@ import { isStaff, type Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
 import { getTicketForStaffOrThrow, type AttachmentSummary, type TicketDetail, type TicketHistoryEntry } from "@/lib/tickets/get-ticket";
 import { maySeeSensitiveDetails, TICKET_STATUSES } from "@/lib/tickets/ticket-summary";
+import { ResidentNotifications } from "./resident-notifications";
 
 interface PageProps {
   params: Promise<{ id: string }>;
@@ -68,6 +69,8 @@ export default async function TicketPage({ params }: PageProps) {
           <p>Only a manager or the SAPS liaison officer may change the status of a confidential report.</p>
         )}
       </section>
+
+      <ResidentNotifications actor={actor} ticketId={ticket.id} />
 
       {restricted ? null : (
         <>
