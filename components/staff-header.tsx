@@ -25,6 +25,11 @@ export function StaffHeader({ staff, tenantName }: { staff: Actor | null; tenant
                 <li>
                   <NavLink href="/dashboard">Tickets</NavLink>
                 </li>
+                {staff.role === "manager" ? (
+                  <li>
+                    <NavLink href="/dashboard/verifications">Verifications</NavLink>
+                  </li>
+                ) : null}
                 {staff.role === "manager" || staff.role === "saps_liaison" ? (
                   <li>
                     <NavLink href="/dashboard/audit">Audit log</NavLink>

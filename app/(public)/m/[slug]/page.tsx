@@ -4,6 +4,7 @@ import { loadPortalTenant } from "@/components/portal-tenant";
 import { getActor } from "@/lib/auth/session";
 import { getRequestLocale } from "@/lib/i18n/locale";
 import { portalTranslator } from "@/lib/portal/messages";
+import { verificationTranslator } from "@/lib/verification/messages";
 
 interface PageProps {
   params: Promise<{ slug: string }>;
@@ -20,6 +21,7 @@ export default async function TenantHomePage({ params }: PageProps) {
   const tenant = await loadPortalTenant(slug);
   const [locale, actor] = await Promise.all([getRequestLocale(), getActor()]);
   const t = portalTranslator(locale);
+  const tv = verificationTranslator(locale);
   const base = `/m/${tenant.slug}`;
 
   return (
@@ -38,6 +40,12 @@ export default async function TenantHomePage({ params }: PageProps) {
           <Link href={`${base}/reports`} className="action-card">
             <span className="action-card-title">{t("tenant.reports")}</span>
             <span className="muted">{t("tenant.reportsHint")}</span>
+          </Link>
+        </li>
+        <li>
+          <Link href={`${base}/verify`} className="action-card">
+            <span className="action-card-title">{tv("verify.portalLink")}</span>
+            <span className="muted">{tv("verify.portalHint")}</span>
           </Link>
         </li>
       </ul>

@@ -1,0 +1,24 @@
+import type { CheckStatus, ResidenceChecks } from "@/lib/verification/types";
+import type { VerificationState } from "@/lib/verification/verification-requests";
+
+// English labels for the staff screens of residence verification.
+
+export const VERIFICATION_STATE_LABELS: Record<VerificationState, string> = {
+  queued: "Queued for reading",
+  reading: "Being read",
+  needs_review: "Needs review",
+  approved: "Approved",
+  rejected: "Rejected",
+};
+
+export const CHECK_LABELS: Record<keyof ResidenceChecks, string> = {
+  statementDate: "Statement date",
+  holderName: "Holder name",
+  address: "Address in municipality",
+};
+
+export const CHECK_STATUS_LABELS: Record<CheckStatus, string> = {
+  passed: "Passed",
+  failed: "Failed",
+  unknown: "Unknown",
+};
