@@ -15,6 +15,19 @@ export interface EvidenceUploaderProps {
   locale: Locale;
   /** Called with the ids of the confirmed files, in the order shown, and whether any upload is still running. */
   onChange: (state: { fileIds: string[]; busy: boolean }) => void;
+  /**
+   * Called with every file in the list, in the order shown, whenever one is added, removed or
+   * confirmed (`fileId` is null until then). The report form reads a dropped photo's GPS from it.
+   */
+  onFilesChange?: (files: UploaderFile[]) => void;
+}
+
+export interface UploaderFile {
+  /** Stable for as long as the file stays in the list, across retries. */
+  key: string;
+  file: File;
+  /** Id of the confirmed upload, or null while it is running or after it failed. */
+  fileId: string | null;
 }
 
 type ItemStatus = "requesting" | "uploading" | "confirming" | "done" | "failed";
@@ -64,7 +77,7 @@ const styles = {
  * Picks or receives dropped files and uploads each one straight to storage with a progress bar,
  * then has the server confirm it. Files can be removed, and failed uploads retried.
  */
-export function EvidenceUploader({ purpose, maxFiles, locale, onChange }: EvidenceUploaderProps) {
+export function EvidenceUploader({ purpose, maxFiles, locale, onChange, onFilesChange }: EvidenceUploaderProps) {
   const t = useMemo(() => uploaderTranslator(locale), [locale]);
   const inputId = useId();
   const hintId = useId();
@@ -72,6 +85,7 @@ export function EvidenceUploader({ purpose, maxFiles, locale, onChange }: Eviden
   const [limitMessage, setLimitMessage] = useState<string | null>(null);
   const controllers = useRef(new Map<string, AbortController>());
   const lastReported = useRef<string>("");
+  const lastReportedFiles = useRef<string>("");
 
   const update = useCallback((key: string, change: Partial<Item>) => {
     setItems((current) => current.map((item) => (item.key === key ? { ...item, ...change } : item)));
@@ -149,6 +163,16 @@ export function EvidenceUploader({ purpose, maxFiles, locale, onChange }: Eviden
     lastReported.current = report;
     onChange({ fileIds, busy });
   }, [items, onChange]);
+
+  useEffect(() => {
+    if (!onFilesChange) return;
+    const files = items.map((item) => ({ key: item.key, file: item.file, fileId: item.status === "done" ? item.fileId : null }));
+    // Progress updates change `items` many times a second; report only a change of files or ids.
+    const signature = files.map((file) => `${file.key}:${file.fileId ?? ""}`).join(",");
+    if (signature === lastReportedFiles.current) return;
+    lastReportedFiles.current = signature;
+    onFilesChange(files);
+  }, [items, onFilesChange]);
 
   useEffect(() => {
     const running = controllers.current;

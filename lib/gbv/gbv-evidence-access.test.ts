@@ -10,7 +10,8 @@ import { getTicketForStaffOrThrow } from "@/lib/tickets/get-ticket";
 import { listTicketsForStaff } from "@/lib/tickets/list-tickets";
 import { getAttachmentUrl } from "@/lib/uploads/get-attachment-url";
 import { startUploadTestEnvironment, type UploadTestEnvironment } from "@/lib/uploads/test-factories";
-import { actorFor, insertAttachment, insertMunicipality, type Municipality } from "@/test/factories";
+import { insertProcessedPhoto } from "@/lib/media/testing/processed-photo";
+import { actorFor, insertMunicipality, type Municipality } from "@/test/factories";
 import { createConfidentialReport } from "./create-confidential-report";
 
 // Evidence on a confidential report: only the saps_liaison of the ticket's tenant may open it,
@@ -41,7 +42,7 @@ beforeAll(async () => {
   environment = await startUploadTestEnvironment();
   town = await insertMunicipality(environment.db);
   elsewhere = await insertMunicipality(environment.db);
-  const photo = await insertAttachment(environment.db, { tenantId: town.tenant.id, ownerId: town.resident.id, originalFilename: "injury.jpg" });
+  const photo = await insertProcessedPhoto(environment.db, { tenantId: town.tenant.id, ownerId: town.resident.id, originalFilename: "injury.jpg" });
   fileId = photo.fileId;
   const keyring = new Keyring({ current: generateKey(), previous: [] });
   ({ id: ticketId } = await createConfidentialReport(

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, mediaAttachments } from "@/db/schema";
 import type { Actor } from "@/lib/auth/types";
+import { buildFtypBox } from "@/lib/media/testing/ftyp-box";
 import { getStorage } from "@/lib/storage";
 import { S3RVER_CREDENTIALS, startS3Server, type S3TestServer } from "@/test/s3-server";
 import { buildUploadForm } from "./client/storage-post";
@@ -89,6 +90,17 @@ describe("confirmUpload", () => {
     const intent = await intentAndPost({ filename: "photo.jpg", declaredType: "image/jpeg", declaredSize: bytes.length, body: new Blob([bytes]) });
     await expect(confirmUpload(resident, intent.fileId, ctx)).rejects.toMatchObject({ message: expect.stringContaining("its content is image/png") });
     await expectRejectedAndDeleted(intent, /content is image\/png/);
+  });
+
+  it("asks for a JPEG when a HEIC photo is named .jpg", async () => {
+    const heic = buildFtypBox("heic", ["mif1", "heic"], Buffer.alloc(4096, 1));
+    const intent = await intentAndPost({ filename: "IMG_2041.jpg", declaredType: "image/jpeg", declaredSize: heic.length, body: new Blob([new Uint8Array(heic)]) });
+    await expect(confirmUpload(resident, intent.fileId, ctx)).rejects.toMatchObject({
+      code: "invalid_input",
+      message:
+        '"IMG_2041.jpg" is a HEIC/HEIF photo, which we cannot accept. Please send it as a JPEG: set your camera to "Most compatible" or share the photo as JPEG, then add it again.',
+    });
+    await expectRejectedAndDeleted(intent, /content is HEIF \(hevc, brand heic\), expected image\/jpeg/);
   });
 
   it("rejects a size other than declared", async () => {

@@ -5,6 +5,8 @@ import { mediaAttachments } from "@/db/schema";
 import type { Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
 import { requestLogger } from "@/lib/log";
+import { detectHeif } from "@/lib/media/heif";
+import { queueAttachmentProcessing } from "@/lib/media/queue-attachment-processing";
 import { sniffContentType, SNIFF_BYTES } from "@/lib/media/sniff";
 import { getStorage, type ObjectHead } from "@/lib/storage";
 import {
@@ -38,8 +40,9 @@ interface Rejection {
 /**
  * Checks the object a resident posted under an upload intent: it must exist, its size must match
  * the declared size and the limit, and its first bytes must show the pinned type. A good object is
- * marked `uploaded` with its SHA-256; a bad one is marked `rejected` and deleted, and the resident
- * gets an AppError invalid_input saying why. Confirming an already uploaded file returns it again.
+ * marked `uploaded` with its SHA-256, and its processing job is queued in the same transaction. A
+ * bad one is marked `rejected` and deleted, and the resident gets an AppError invalid_input saying
+ * why. Confirming an already uploaded file returns it again.
  */
 export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadContext): Promise<ConfirmedUpload> {
   const log = requestLogger({ requestId: ctx.requestId, tenantId: actor.tenantId, route: "confirmUpload" });
@@ -68,7 +71,17 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
 
   const headRejection = checkHead(attachment, head, t);
   if (headRejection) await reject(headRejection);
-  const sniffed = await sniffContentType(await readFirstBytes(attachment, Math.min(head.size, SNIFF_BYTES)));
+  const firstBytes = await readFirstBytes(attachment, Math.min(head.size, SNIFF_BYTES));
+  // An iPhone HEIC photo renamed to .jpg gets its own message, which requests a JPEG. AVIF (the AV1
+  // flavour of HEIF) is not allowed either, and gets the general type mismatch below.
+  const heif = detectHeif(firstBytes);
+  if (heif !== null && heif.codec !== "av1") {
+    await reject({
+      reason: `content is HEIF (${heif.codec}, brand ${heif.majorBrand}), expected ${attachment.contentType}`,
+      message: t("typeHeif", { filename }),
+    });
+  }
+  const sniffed = await sniffContentType(firstBytes);
   if (sniffed !== attachment.contentType) {
     await reject({
       reason: `content is ${sniffed}, expected ${attachment.contentType}`,
@@ -76,8 +89,8 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
     });
   }
 
-  // NOTE: the presigned POST stays valid until it expires, so the owner could overwrite the object
-  // after this check. Later processing must compare the bytes with the SHA-256 recorded here.
+  // The presigned POST stays valid until it expires, so the owner could overwrite the object after
+  // this check. Processing and every original download compare the bytes with the SHA-256 recorded here.
   const { sha256, size } = await hashObject(attachment);
   if (size !== head.size) {
     await reject({
@@ -105,7 +118,7 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
       return toConfirmed(current);
     }
 
-    // TODO: enqueue the processing job (derivatives, EXIF) in this transaction once a handler for it is registered.
+    await queueAttachmentProcessing(tx, { tenantId: actor.tenantId, attachmentId: updated.id });
     await recordAuditEvent(tx, {
       actor,
       action: "attachment.uploaded",

@@ -90,12 +90,12 @@ describe("local driver upload flow", () => {
     // Confirming twice returns the same result instead of failing.
     expect(await confirmUpload(resident, intent.fileId, ctx)).toEqual(confirmed);
 
-    const url = await getAttachmentUrl(resident, intent.fileId, { disposition: "inline" }, ctx);
+    const url = await getAttachmentUrl(resident, intent.fileId, { disposition: "attachment" }, ctx);
     const download = await getObject(new NextRequest(new URL(url, "http://127.0.0.1:3000")), route);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("image/jpeg");
     expect(download.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(download.headers.get("content-disposition")).toMatch(/^inline; /);
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; /);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 

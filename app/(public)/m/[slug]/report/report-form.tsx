@@ -3,10 +3,13 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition, type FormEvent } from "react";
+import { sharePhotoLocationAction } from "@/app/actions/photo-location";
 import { submitReport } from "@/app/actions/tickets";
-import { EvidenceUploader } from "@/components/evidence-uploader";
+import { EvidenceUploader, type UploaderFile } from "@/components/evidence-uploader";
 import { FieldError } from "@/components/field-error";
+import { PhotoLocationOffer } from "@/components/photo-location-offer";
 import type { Locale } from "@/lib/i18n";
+import type { PhotoLocation } from "@/lib/media/photo-location";
 import { portalTranslator, type PortalMessageKey } from "@/lib/portal/messages";
 
 const DESCRIPTION_MAX = 4000;
@@ -96,6 +99,9 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
   const [coordinates, setCoordinates] = useState<Coordinates | null>(null);
   const [geolocation, setGeolocation] = useState<GeolocationState>({ status: "idle" });
   const [evidence, setEvidence] = useState<{ fileIds: string[]; busy: boolean }>({ fileIds: [], busy: false });
+  const [evidenceFiles, setEvidenceFiles] = useState<UploaderFile[]>([]);
+  // The uploader's key of the photo whose GPS position the coordinates came from, with the resident's consent.
+  const [photoLocationKey, setPhotoLocationKey] = useState<string | null>(null);
   const [errors, setErrors] = useState<SubmitErrors | null>(null);
   const [pending, startTransition] = useTransition();
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -137,6 +143,7 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
           latitude: roundCoordinate(position.coords.latitude),
           longitude: roundCoordinate(position.coords.longitude),
         });
+        setPhotoLocationKey(null);
         setGeolocation({ status: "found" });
         clearFieldError("location");
       },
@@ -148,8 +155,16 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
     );
   }
 
+  function applyPhotoLocation(location: PhotoLocation, fileKey: string) {
+    setCoordinates({ latitude: roundCoordinate(location.latitude), longitude: roundCoordinate(location.longitude) });
+    setPhotoLocationKey(fileKey);
+    setGeolocation({ status: "idle" });
+    clearFieldError("location");
+  }
+
   function removeLocation() {
     setCoordinates(null);
+    setPhotoLocationKey(null);
     clearFieldError("location");
     setGeolocation({ status: "removed" });
   }
@@ -158,6 +173,12 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
     event.preventDefault();
     if (evidence.busy || pending) return;
     startTransition(async () => {
+      // Records the photo's position on its attachment, read again on the server, as the resident
+      // agreed. The report carries the coordinates either way, so a failure here does not stop it.
+      const sharedFileId = evidenceFiles.find((file) => file.key === photoLocationKey)?.fileId;
+      if (coordinates && sharedFileId && evidence.fileIds.includes(sharedFileId)) {
+        await sharePhotoLocationAction(sharedFileId, locale);
+      }
       const result = await submitReport(slug, {
         categoryId,
         description,
@@ -338,7 +359,20 @@ export function ReportForm({ slug, locale, categories }: ReportFormProps) {
         <legend>
           {t("report.evidence")} <span className="muted">({t("report.optional")})</span>
         </legend>
-        <EvidenceUploader purpose="evidence" maxFiles={MAX_EVIDENCE_FILES} locale={locale} onChange={onEvidenceChange} />
+        <EvidenceUploader
+          purpose="evidence"
+          maxFiles={MAX_EVIDENCE_FILES}
+          locale={locale}
+          onChange={onEvidenceChange}
+          onFilesChange={setEvidenceFiles}
+        />
+        <PhotoLocationOffer
+          files={evidenceFiles}
+          locale={locale}
+          hasCoordinates={coordinates !== null}
+          usedFileKey={photoLocationKey}
+          onUse={applyPhotoLocation}
+        />
         <FieldError id="report-evidence-error" message={fieldError("attachments")} />
       </fieldset>
 

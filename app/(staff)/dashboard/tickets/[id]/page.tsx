@@ -2,15 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { formatBytes, formatDateTime } from "@/components/format";
+import { EvidenceList } from "@/components/evidence-list";
+import { formatDateTime } from "@/components/format";
 import { GbvRevealPanel } from "@/components/gbv-reveal-panel";
 import { getStaffAccess, StaffOnlyNotice } from "@/components/staff-access";
-import { CHANNEL_LABELS, contentTypeLabel, SENSITIVE_PLACEHOLDER, STATUS_LABELS } from "@/components/staff-labels";
+import { CHANNEL_LABELS, SENSITIVE_PLACEHOLDER, STATUS_LABELS } from "@/components/staff-labels";
 import { TicketStatusForm } from "@/components/ticket-status-form";
 import { getActor } from "@/lib/auth/session";
 import { isStaff, type Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
-import { getTicketForStaffOrThrow, type AttachmentSummary, type TicketDetail, type TicketHistoryEntry } from "@/lib/tickets/get-ticket";
+import { getTicketForStaffOrThrow, type TicketDetail, type TicketHistoryEntry } from "@/lib/tickets/get-ticket";
 import { maySeeSensitiveDetails, TICKET_STATUSES } from "@/lib/tickets/ticket-summary";
 import { ResidentNotifications } from "./resident-notifications";
 
@@ -74,7 +75,7 @@ export default async function TicketPage({ params }: PageProps) {
 
       {restricted ? null : (
         <>
-          <Evidence attachments={ticket.attachments} />
+          <EvidenceList attachments={ticket.attachments} role={actor.role} ticketIsSensitive={ticket.isSensitive} />
           <History entries={ticket.history} />
         </>
       )}
@@ -163,79 +164,6 @@ function TicketFacts({ ticket }: { ticket: TicketDetail }) {
   );
 }
 
-const STATE_LABELS: Record<AttachmentSummary["state"], string> = {
-  pending: "Upload not finished",
-  uploaded: "Uploaded, not processed yet",
-  processed: "Processed",
-  rejected: "Rejected",
-};
-
-function Evidence({ attachments }: { attachments: AttachmentSummary[] }) {
-  return (
-    <section aria-labelledby="evidence-heading">
-      <h2 id="evidence-heading">Evidence ({fileCount(attachments.length)})</h2>
-      {attachments.length === 0 ? (
-        <p className="muted">The resident attached no files.</p>
-      ) : (
-        <ul className="evidence-list">
-          {attachments.map((attachment) => (
-            <li key={attachment.fileId} className="evidence-item">
-              <EvidencePreview attachment={attachment} />
-              <div>
-                <p className="evidence-name">{attachment.originalFilename}</p>
-                <p className="muted">
-                  {contentTypeLabel(attachment.contentType)}, {formatBytes(attachment.size)}
-                </p>
-                <p>
-                  <span className={`state state-${attachment.state}`}>{STATE_LABELS[attachment.state]}</span>
-                  {attachment.state === "rejected" && attachment.rejectionReason ? (
-                    <span className="error">: {attachment.rejectionReason}</span>
-                  ) : null}
-                </p>
-                {isAvailable(attachment) ? (
-                  <p className="evidence-links">
-                    <a href={`/api/attachments/${attachment.fileId}`} target="_blank" rel="noreferrer">
-                      Open<span className="visually-hidden"> {attachment.originalFilename}</span>
-                    </a>
-                    <a href={`/api/attachments/${attachment.fileId}?download=1`}>
-                      Download<span className="visually-hidden"> {attachment.originalFilename}</span>
-                    </a>
-                  </p>
-                ) : null}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
-}
-
-const PLACEHOLDER_LABELS: Record<string, string> = { image: "Image", video: "Video", audio: "Audio" };
-
-function EvidencePreview({ attachment }: { attachment: AttachmentSummary }) {
-  if (isAvailable(attachment) && attachment.contentType.startsWith("image/")) {
-    // A plain <img>, because next/image would fetch the route from the server without the staff
-    // member's session, and the route redirects to a short-lived URL that is not worth caching.
-    return (
-      <img
-        src={`/api/attachments/${attachment.fileId}?variant=thumbnail`}
-        alt={`Photo evidence: ${attachment.originalFilename}`}
-        className="thumbnail"
-        width={160}
-        height={160}
-      />
-    );
-  }
-  const family = attachment.contentType.split("/")[0] ?? "";
-  const label = PLACEHOLDER_LABELS[family] ?? "File";
-  return (
-    <div className="thumbnail thumbnail-placeholder" aria-hidden="true">
-      {label}
-    </div>
-  );
-}
-
 function History({ entries }: { entries: TicketHistoryEntry[] }) {
   return (
     <section aria-labelledby="history-heading">
@@ -276,11 +204,6 @@ function describeEvent(entry: TicketHistoryEntry): string {
 
 function statusLabel(value: unknown): string {
   return typeof value === "string" && value in STATUS_LABELS ? STATUS_LABELS[value as keyof typeof STATUS_LABELS] : String(value);
-}
-
-/** Tells whether the file is stored and checked, so that the attachment route can serve it. */
-function isAvailable(attachment: AttachmentSummary): boolean {
-  return attachment.state === "uploaded" || attachment.state === "processed";
 }
 
 function fileCount(count: number): string {
