@@ -7,7 +7,10 @@ import { languageCode, users } from "./users";
 
 export const whatsappDirection = pgEnum("whatsapp_direction", ["inbound", "outbound"]);
 
-/** Inbound: received, then processed or failed. Outbound TwiML replies are stored as sent. */
+/**
+ * Inbound messages are stored as processed, or as failed when their step threw. The claim and the
+ * processing commit together, so "received" is never seen today. Outbound TwiML replies are sent.
+ */
 export const whatsappMessageState = pgEnum("whatsapp_message_state", ["received", "processed", "failed", "sent"]);
 
 /** Raw form parameters in the order Twilio sent them; a name may repeat. */
@@ -32,7 +35,7 @@ export const whatsappMessages = pgTable(
     /**
      * Inbound form parameters as received. In a confidential conversation the values that carry
      * what the resident wrote or where they are (Body, Latitude, Longitude, Address, Label, media
-     * URLs, button text) are replaced by "[confidential]" before the row is written; the details
+     * URLs, button text) are replaced by "[confidential]" before the row is written. The details
      * themselves reach the database only encrypted, in the draft and then the ticket.
      */
     params: jsonb("params").$type<WhatsAppParams>(),
@@ -41,9 +44,9 @@ export const whatsappMessages = pgTable(
     /** True when the message belongs to a confidential (GBV) conversation. */
     isConfidential: boolean("is_confidential").notNull().default(false),
     state: whatsappMessageState("state").notNull(),
-    /** Why processing failed, for operators; never contains what the resident wrote. */
+    /** Reason processing failed, for operators. It never contains what the resident wrote. */
     error: text("error"),
-    /** The inbound message an outbound reply answers. */
+    /** The inbound message an outbound reply responds to. */
     replyToId: uuid("reply_to_id").references((): AnyPgColumn => whatsappMessages.id, { onDelete: "set null" }),
     /** Further deliveries of the same MessageSid that were acknowledged without processing. */
     redeliveries: integer("redeliveries").notNull().default(0),
@@ -78,7 +81,7 @@ export const CONVERSATION_STATES = [
 export type ConversationState = (typeof CONVERSATION_STATES)[number];
 export const conversationState = pgEnum("whatsapp_conversation_state", CONVERSATION_STATES);
 
-/** Where one resident stands in the WhatsApp menu of one municipality. */
+/** Position of one resident in the WhatsApp menu of one municipality. */
 export const whatsappConversations = pgTable(
   "whatsapp_conversations",
   {

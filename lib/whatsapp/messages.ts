@@ -270,10 +270,24 @@ export const WHATSAPP_MESSAGES = catalogue;
 
 const DATE_LOCALES: Record<Locale, string> = { en: "en-ZA", zu: "zu-ZA", af: "af-ZA" };
 
+// Building an Intl.DateTimeFormat costs a fraction of a millisecond, so each locale's pair is made once.
+const dateFormats = new Map<Locale, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+function formatsFor(locale: Locale) {
+  let formats = dateFormats.get(locale);
+  if (!formats) {
+    formats = {
+      date: new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: "medium", timeZone: "Africa/Johannesburg" }),
+      time: new Intl.DateTimeFormat(DATE_LOCALES[locale], { timeStyle: "short", timeZone: "Africa/Johannesburg" }),
+    };
+    dateFormats.set(locale, formats);
+  }
+  return formats;
+}
+
 export function whatsappTranslator(locale: Locale) {
   const t = createTranslator(catalogue, locale);
-  const dateFormat = new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: "medium", timeZone: "Africa/Johannesburg" });
-  const timeFormat = new Intl.DateTimeFormat(DATE_LOCALES[locale], { timeStyle: "short", timeZone: "Africa/Johannesburg" });
+  const formats = formatsFor(locale);
   return Object.assign(t, {
     locale,
     statusLabel(status: TicketStatus): string {
@@ -284,11 +298,11 @@ export function whatsappTranslator(locale: Locale) {
     },
     /** Formats a date in South African time, such as "3 May 2026". */
     formatDate(date: Date): string {
-      return dateFormat.format(date);
+      return formats.date.format(date);
     },
     /** Formats a time of day in South African time, such as "14:05". */
     formatTime(date: Date): string {
-      return timeFormat.format(date);
+      return formats.time.format(date);
     },
   });
 }

@@ -67,7 +67,10 @@ export async function receiveInboundMessage(
           phone: message.from,
           params: confidential ? redactConfidentialParams(input.params) : input.params,
           isConfidential: confidential,
-          state: "received",
+          // Stored as processed at once, which saves a round trip. The claim only becomes visible
+          // when the transaction commits, and a failed step below changes it to failed first.
+          state: "processed",
+          processedAt: now,
           createdAt: now,
         })
         .onConflictDoNothing({ target: whatsappMessages.messageSid })
@@ -134,10 +137,12 @@ export async function receiveInboundMessage(
           updatedAt: now,
         })
         .where(and(eq(whatsappConversations.id, conversation.id), eq(whatsappConversations.tenantId, tenant.id)));
-      await tx
-        .update(whatsappMessages)
-        .set({ state: failure === null ? "processed" : "failed", error: failure, processedAt: now })
-        .where(and(eq(whatsappMessages.id, claim.id), eq(whatsappMessages.tenantId, tenant.id)));
+      if (failure !== null) {
+        await tx
+          .update(whatsappMessages)
+          .set({ state: "failed", error: failure })
+          .where(and(eq(whatsappMessages.id, claim.id), eq(whatsappMessages.tenantId, tenant.id)));
+      }
       if (outcome.replies.length > 0) {
         await tx.insert(whatsappMessages).values(
           outcome.replies.map((body) => ({
@@ -160,19 +165,21 @@ export async function receiveInboundMessage(
   );
 }
 
-/** Returns the sender's conversation row, created on first contact, locked until the transaction ends. */
+/**
+ * Returns the sender's conversation row, created on first contact, locked until the transaction
+ * ends. An upsert whose update writes back the same `updated_at` takes the row lock and returns
+ * the row in one statement, so a repeated delivery leaves the row as it was.
+ */
 async function lockConversation(tx: Tx, tenantId: string, phone: string, now: Date): Promise<ConversationRow> {
-  await tx
+  const [conversation] = await tx
     .insert(whatsappConversations)
     .values({ tenantId, phone, createdAt: now, updatedAt: now })
-    .onConflictDoNothing({ target: [whatsappConversations.tenantId, whatsappConversations.phone] });
-  const [conversation] = await tx
-    .select()
-    .from(whatsappConversations)
-    .where(and(eq(whatsappConversations.tenantId, tenantId), eq(whatsappConversations.phone, phone)))
-    .limit(1)
-    .for("update");
-  if (!conversation) throw new Error("lockConversation: the conversation row was neither inserted nor found");
+    .onConflictDoUpdate({
+      target: [whatsappConversations.tenantId, whatsappConversations.phone],
+      set: { updatedAt: sql`${whatsappConversations.updatedAt}` },
+    })
+    .returning();
+  if (!conversation) throw new Error("lockConversation: the conversation upsert returned no row");
   return conversation;
 }
 
