@@ -20,7 +20,7 @@ test.describe("resident", () => {
     await page.getByLabel("Street address or landmark").fill("Vilakazi Street and Ngakane Street, Orlando West");
 
     await page.locator('input[type="file"]').setInputFiles(POTHOLE_PHOTO);
-    await expect(page.getByText("own_pothole_soweto_gps_orientation6.jpg")).toBeVisible();
+    await expect(page.getByText("own_pothole_soweto_gps_orientation6.jpg", { exact: true })).toBeVisible();
     const submit = page.getByRole("button", { name: /submit/i });
     await expect(submit).toBeEnabled({ timeout: 30_000 });
     await submit.click();
