@@ -12,7 +12,10 @@ import { tenants, type WhatsAppParams } from "@/db/schema";
 import { seed } from "@/db/seed";
 import { resetAppKeyringForTests } from "@/lib/crypto/app-keyring";
 import { resetEnvForTests } from "@/lib/env";
+import { registerJobHandler } from "@/lib/jobs";
 import { runDueJobs } from "@/lib/jobs/run-due-jobs";
+import { runProcessAttachmentJob } from "@/lib/media/process-attachment";
+import { PROCESS_ATTACHMENT_JOB } from "@/lib/media/queue-attachment-processing";
 import { registerWhatsAppJobHandlers } from "@/lib/notifications/jobs";
 import { resetStorageForTests } from "@/lib/storage";
 import type { Tenant } from "@/lib/tenants/get-tenant";
@@ -72,6 +75,7 @@ export async function startWhatsAppTestEnvironment(options: { credentials?: bool
   resetStorageForTests();
   resetAppKeyringForTests();
   registerWhatsAppJobHandlers();
+  registerJobHandler(PROCESS_ATTACHMENT_JOB, runProcessAttachmentJob);
 
   await seed(database.db);
   const [tshwane] = await database.db.select().from(tenants).where(eq(tenants.slug, "tshwane"));

@@ -97,7 +97,8 @@ describe("report conversation", () => {
     const firstSid = twilioSid("MM");
     const first = await post(inboundParams({ from, messageSid: firstSid, media: [{ url: env.twilio.addMedia(firstSid, { body: photos[0]!, contentType: "image/jpeg" }), contentType: "image/jpeg" }] }));
     expect(first.replies).toEqual(["Received 1 of 5 files. Send more, or \"done\" when you have finished."]);
-    expect(await runJobs(env.db)).toMatchObject({ done: 1, failed: 0 });
+    // The download, then the processing it queues.
+    expect(await runJobs(env.db)).toMatchObject({ done: 2, failed: 0 });
 
     const pairSid = twilioSid("MM");
     const pair = await post(
@@ -124,12 +125,13 @@ describe("report conversation", () => {
     expect(created).toEqual([en.reportCreated.replaceAll("{reference}", reference)]);
     expect((await conversationOf(from)).state).toBe("menu");
 
-    expect(await runJobs(env.db)).toMatchObject({ done: 2, failed: 0 });
+    expect(await runJobs(env.db)).toMatchObject({ done: 4, failed: 0 });
     const [ticket] = await ticketsOf(from);
     expect(ticket).toMatchObject({ reference, channel: "whatsapp", latitude: -25.7461, longitude: 28.1881, addressText: "Church Square", description });
     const attachments = await env.db.select().from(mediaAttachments).where(eq(mediaAttachments.ticketId, ticket!.id));
     expect(attachments).toHaveLength(3);
-    expect(attachments.every((attachment) => attachment.state === "uploaded" && attachment.source === "whatsapp")).toBe(true);
+    expect(attachments.map((attachment) => attachment.state)).toEqual(["processed", "processed", "processed"]);
+    expect(attachments.every((attachment) => attachment.source === "whatsapp" && attachment.thumbnailKey !== null)).toBe(true);
     expect(attachments.map((attachment) => attachment.sha256).sort()).toEqual(photos.map(sha256).sort());
     for (const attachment of attachments) {
       const chunks: Buffer[] = [];

@@ -73,12 +73,15 @@ describe("media download job", () => {
       { body: PNG, contentType: "image/png" },
     ]);
     expect(queued).toHaveLength(3);
-    expect(await runJobs(env.db)).toMatchObject({ done: 3, failed: 0 });
+    // Three downloads, then the processing each queues.
+    expect(await runJobs(env.db)).toMatchObject({ done: 6, failed: 0 });
 
     const attachments = await attachmentsOf(queued);
-    expect(attachments.map((attachment) => attachment.state)).toEqual(["uploaded", "uploaded", "uploaded"]);
+    expect(attachments.map((attachment) => attachment.state)).toEqual(["processed", "processed", "processed"]);
     for (const attachment of attachments) {
       expect(attachment.source).toBe("whatsapp");
+      expect(attachment.displayKey).not.toBeNull();
+      expect(attachment.thumbnailKey).not.toBeNull();
       const bytes = await stored(attachment);
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(attachment.sha256);
       expect(bytes.length).toBe(attachment.size);
@@ -86,7 +89,7 @@ describe("media download job", () => {
     expect(attachments.map((attachment) => attachment.contentType).sort()).toEqual(["image/jpeg", "image/jpeg", "image/png"]);
   });
 
-  it("stores audio and PDFs as they came, without image processing", async () => {
+  it("stores audio and PDFs without image processing", async () => {
     const ogg = oggOpus();
     const queued = await sendMedia("+27835552002", [
       { body: ogg, contentType: "audio/ogg" },
@@ -100,7 +103,8 @@ describe("media download job", () => {
       ["application/pdf", PDF],
     ] as const) {
       const attachment = byType.get(type)!;
-      expect(attachment).toMatchObject({ state: "uploaded", isProcessed: false, displayKey: null, thumbnailKey: null, derivativeContentType: null });
+      // Processed means checked against its hash; only images get derivatives.
+      expect(attachment).toMatchObject({ state: "processed", displayKey: null, thumbnailKey: null, derivativeContentType: null });
       expect((await stored(attachment)).equals(original)).toBe(true);
     }
     expect(byType.get("audio/ogg")!.originalFilename).toMatch(/\.ogg$/);
@@ -125,6 +129,8 @@ describe("media download job", () => {
     expect(await runDueJobs({ db: env.db, now: new Date(second + retryDelayMs(2)) })).toMatchObject({ done: 1 });
     const [attachment] = await attachmentsOf([job!]);
     expect(attachment).toMatchObject({ state: "uploaded", sha256: createHash("sha256").update(JPEG).digest("hex") });
+    expect(await runJobs(env.db, { now: new Date(second + retryDelayMs(2) + 1000) })).toMatchObject({ done: 1, failed: 0 });
+    expect((await attachmentsOf([job!]))[0]!.state).toBe("processed");
   });
 
   it("records a permanent failure and tells the resident which file", async () => {
@@ -197,7 +203,7 @@ describe("media download job", () => {
     expect(pending!.ticketId).not.toBeNull();
     await runJobs(env.db);
     const [done] = await attachmentsOf([job!]);
-    expect(done).toMatchObject({ state: "uploaded", ticketId: pending!.ticketId });
+    expect(done).toMatchObject({ state: "processed", ticketId: pending!.ticketId });
     const [conversation] = await env.db.select().from(whatsappConversations).where(and(eq(whatsappConversations.phone, from)));
     expect(conversation!.state).toBe("menu");
   });

@@ -5,6 +5,7 @@ import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { env } from "@/lib/env";
 import { isLocale } from "@/lib/i18n";
 import type { JobContext } from "@/lib/jobs";
+import { queueAttachmentProcessing } from "@/lib/media/queue-attachment-processing";
 import { enqueueResidentNotice } from "@/lib/notifications/resident-notice";
 import { getStorage } from "@/lib/storage";
 import { SERVER_SIDE_ENCRYPTION } from "@/lib/storage/types";
@@ -26,12 +27,12 @@ const Payload = z.object({
 type Attachment = typeof mediaAttachments.$inferSelect;
 
 /**
- * Downloads a WhatsApp media item into storage and marks its attachment uploaded. The download runs
- * without a lock on the attachment row, so a report being submitted at that moment is not held up.
- * The final update only applies to a still-pending row. A failure that may pass (404 right after
- * the webhook, 5xx, time-out) throws, and the job runner retries with exponential backoff; a
- * permanent one, or the last attempt, marks the attachment rejected and tells the resident which
- * file could not be saved.
+ * Downloads a WhatsApp media item into storage, marks its attachment uploaded and queues the
+ * processing web uploads get. The download runs without a lock on the attachment row, so a report
+ * being submitted at that moment is not held up, and the final update only applies to a
+ * still-pending row. A failure that may pass (404 right after the webhook, 5xx, time-out) throws,
+ * and the job runner retries with exponential backoff. A permanent one, or the last attempt, marks
+ * the attachment rejected and tells the resident which file could not be saved.
  */
 export async function runMediaDownloadJob(payload: Record<string, unknown>, ctx: JobContext): Promise<void> {
   const data = Payload.parse(payload);
@@ -96,8 +97,8 @@ export async function runMediaDownloadJob(payload: Record<string, unknown>, ctx:
     targetId: updated.id,
     metadata: { fileId: updated.fileId, source: "whatsapp", ticketId: updated.ticketId, contentType: type.contentType, size: downloaded.bytes.length, sha256: downloaded.sha256 },
   });
-  // TODO: queue the processing job web uploads get (derivatives and EXIF, for images only) once one
-  // is registered. confirmUpload does not queue one yet either.
+  // The same processing as a web upload: a re-hash, and for images only EXIF and derivatives.
+  await queueAttachmentProcessing(ctx.tx, { tenantId: ctx.tenantId, attachmentId: updated.id });
   ctx.log.info({ fileId: updated.fileId, contentType: type.contentType, size: downloaded.bytes.length, attempt: ctx.attempt }, "whatsapp media stored");
 }
 
