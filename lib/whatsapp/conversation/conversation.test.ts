@@ -269,7 +269,7 @@ describe("languages", () => {
       af.menu,
     ]);
     expect(await say(from, "4")).toEqual([
-      `${af.verifyUnverified} ${af.verifyHow.replace("{url}", "https://example.municipality.test/m/tshwane")}`,
+      `${af.verifyUnverified} ${af.verifyHow.replace("{url}", "https://example.municipality.test/m/tshwane/verify")}`,
     ]);
   });
 

@@ -52,5 +52,5 @@ function residenceStatus(c: ConversationContext): string {
     unverified: c.t("verifyUnverified"),
   }[c.verificationStatus];
   if (c.verificationStatus === "verified" || c.verificationStatus === "pending") return status;
-  return `${status} ${c.t("verifyHow", { url: `${c.publicBaseUrl}/m/${c.tenant.slug}` })}`;
+  return `${status} ${c.t("verifyHow", { url: `${c.publicBaseUrl}/m/${c.tenant.slug}/verify` })}`;
 }
