@@ -12,7 +12,8 @@ import { sendWhatsAppThroughTwilio, TwilioSendError } from "@/lib/whatsapp/twili
 
 /**
  * WhatsApp lets a business send free text only within this many hours of the resident's last
- * message; after that only a pre-approved template may be sent (Twilio error 63016 otherwise).
+ * message. After that only a pre-approved template may be sent, and Twilio rejects free text with
+ * error 63016.
  */
 export const FREE_TEXT_WINDOW_HOURS = 24;
 

@@ -176,14 +176,14 @@ describe("concurrent deliveries", () => {
 
     // Holding the reference counter keeps the first delivery working while the second arrives.
     let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
     const holder = env.db.transaction(async (tx) => {
       await tx.execute(sql`insert into ticket_counters (tenant_id, year, last_value) values (${env.tshwane.id}, ${Number(year)}, 100) on conflict do nothing`);
       await tx.execute(sql`select * from ticket_counters where tenant_id = ${env.tshwane.id} and year = ${Number(year)} for update`);
       locked();
-      await held;
+      await released;
     });
     await lockTaken;
 

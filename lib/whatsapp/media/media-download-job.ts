@@ -32,7 +32,7 @@ type Attachment = typeof mediaAttachments.$inferSelect;
  * being submitted at that moment is not held up, and the final update only applies to a
  * still-pending row. A failure that may pass (404 right after the webhook, 5xx, time-out) throws,
  * and the job runner retries with exponential backoff. A permanent one, or the last attempt, marks
- * the attachment rejected and tells the resident which file could not be saved.
+ * the attachment rejected and queues a notice naming the file that could not be saved.
  */
 export async function runMediaDownloadJob(payload: Record<string, unknown>, ctx: JobContext): Promise<void> {
   const data = Payload.parse(payload);
