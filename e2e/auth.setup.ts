@@ -14,6 +14,11 @@ setup("sign in Tshwane agent", async ({ page }) => {
   await page.context().storageState({ path: AUTH_STATE.tshwaneAgent });
 });
 
+setup("sign in Tshwane manager", async ({ page }) => {
+  await signInStaff(page, ACCOUNTS.tshwaneManager.email);
+  await page.context().storageState({ path: AUTH_STATE.tshwaneManager });
+});
+
 setup("sign in Msunduzi agent", async ({ page }) => {
   await signInStaff(page, ACCOUNTS.msunduziAgent.email);
   await page.context().storageState({ path: AUTH_STATE.msunduziAgent });

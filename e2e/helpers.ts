@@ -5,6 +5,7 @@ export const DEMO_PASSWORD = "bika-demo-2026";
 export const ACCOUNTS = {
   tshwaneResident: { slug: "tshwane", phone: "+27825550123", typed: "082 555 0123" },
   tshwaneAgent: { email: "agent@tshwane.bika.test" },
+  tshwaneManager: { email: "manager@tshwane.bika.test" },
   msunduziAgent: { email: "agent@msunduzi.bika.test" },
 } as const;
 
@@ -12,6 +13,7 @@ export const ACCOUNTS = {
 export const AUTH_STATE = {
   tshwaneResident: "e2e/.auth/tshwane-resident.json",
   tshwaneAgent: "e2e/.auth/tshwane-agent.json",
+  tshwaneManager: "e2e/.auth/tshwane-manager.json",
   msunduziAgent: "e2e/.auth/msunduzi-agent.json",
 } as const;
 

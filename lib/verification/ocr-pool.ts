@@ -4,7 +4,6 @@
 
 import { once } from "node:events";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { Worker as ThreadWorker } from "node:worker_threads";
 import { createScheduler, createWorker, OEM, PSM, type Page, type Scheduler, type Worker } from "tesseract.js";
@@ -12,6 +11,7 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log, type Logger } from "@/lib/log";
+import { resolvePackageFile } from "./resolve-package-file";
 import type { TextLine, TextWord } from "./types";
 
 /** Workers when neither the caller nor the OCR_POOL_SIZE setting names a size; lib/env.ts has the same default. */
@@ -53,17 +53,12 @@ export interface OcrPoolOptions {
   logger?: Logger;
 }
 
-// Resolved from this module rather than from the working directory, so the paths hold under tsx,
-// vitest and a Next.js server bundle (which keeps tesseract.js in node_modules through
-// serverExternalPackages).
-const requireFromHere = createRequire(import.meta.url);
-
 /** Files tesseract.js loads at run time: its worker script and the English LSTM model. */
 export function resolveTesseractPaths(): { workerPath: string; langPath: string } {
-  const workerPath = requireFromHere.resolve("tesseract.js/src/worker-script/node/index.js");
+  const workerPath = resolvePackageFile("tesseract.js/src/worker-script/node/index.js");
   // 4.0.0_best_int contains the LSTM-only model; the package's default folder (4.0.0) adds the legacy
   // engine's data, which the LSTM engine used here never reads.
-  const langPath = path.join(path.dirname(requireFromHere.resolve("@tesseract.js-data/eng/package.json")), "4.0.0_best_int");
+  const langPath = path.join(path.dirname(resolvePackageFile("@tesseract.js-data/eng/package.json")), "4.0.0_best_int");
   const model = path.join(langPath, "eng.traineddata.gz");
   if (!fs.existsSync(model)) {
     throw new AppError("unavailable", `OCR language data not found at ${model}; run npm ci to install @tesseract.js-data/eng`);

@@ -1,12 +1,12 @@
 // Reads a PDF statement with pdf.js: a born-digital PDF through its text layer (no OCR), a scanned
 // PDF by rendering its first pages to images and reading those with OCR.
 
-import { createRequire } from "node:module";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { DocumentRejectedError } from "./document-rejected-error";
 import type { OcrPool } from "./ocr-pool";
 import { readImage } from "./read-image";
+import { resolvePackageFile } from "./resolve-package-file";
 import type { DocumentText, PageText, TextLine, TextWord } from "./types";
 
 /** Longer PDFs are rejected: a bill is a few pages, and every page costs parsing time. */
@@ -32,12 +32,10 @@ type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
 type PdfPage = Awaited<ReturnType<PdfDocument["getPage"]>>;
 
-const requireFromHere = createRequire(import.meta.url);
-
 // pdf.js loads fonts, colour profiles and WebAssembly decoders (JPEG 2000 and JBIG2, common in scans)
 // from these folders. In Node the "URLs" are file paths, and each must end with a separator.
 function pdfJsDataPaths(): { standardFontDataUrl: string; wasmUrl: string; cMapUrl: string; iccUrl: string } {
-  const root = path.dirname(requireFromHere.resolve("pdfjs-dist/package.json"));
+  const root = path.dirname(resolvePackageFile("pdfjs-dist/package.json"));
   const folder = (name: string) => path.join(root, name) + path.sep;
   return { standardFontDataUrl: folder("standard_fonts"), wasmUrl: folder("wasm"), cMapUrl: folder("cmaps"), iccUrl: folder("iccs") };
 }
