@@ -33,3 +33,19 @@ describe("parseEnv DEV_OUTBOX", () => {
     expect(() => parseEnv({ DEV_OUTBOX: "yes" })).toThrow(/DEV_OUTBOX must be "true" or "false" \(got "yes"\)/);
   });
 });
+
+describe("parseEnv OCR_POOL_SIZE", () => {
+  it("defaults to one worker", () => {
+    expect(parseEnv({}).ocrPoolSize).toBe(1);
+  });
+
+  it("reads a size", () => {
+    expect(parseEnv({ OCR_POOL_SIZE: "4" }).ocrPoolSize).toBe(4);
+  });
+
+  it("rejects sizes out of range", () => {
+    expect(() => parseEnv({ OCR_POOL_SIZE: "0" })).toThrow(/OCR_POOL_SIZE must be at least 1/);
+    expect(() => parseEnv({ OCR_POOL_SIZE: "9" })).toThrow(/OCR_POOL_SIZE must be at most 8/);
+    expect(() => parseEnv({ OCR_POOL_SIZE: "two" })).toThrow(/OCR_POOL_SIZE must be a whole number/);
+  });
+});
