@@ -5,8 +5,10 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, devOutbox, jobs, mediaAttachments, tenants, users, verificationRequests } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { runDueJobs } from "@/lib/jobs/run-due-jobs";
 import { bucketFor, getStorage } from "@/lib/storage";
 import { getAttachmentUrl } from "@/lib/uploads/get-attachment-url";
@@ -23,7 +25,7 @@ import { decideVerification } from "./decide-verification";
 import { getMyVerification } from "./get-my-verification";
 import { getVerificationForReview } from "./get-verification-for-review";
 import { listVerificationQueue } from "./list-verification-queue";
-import { closeOcrPool } from "./ocr-pool";
+import { closeOcrPool, type OcrPool } from "./ocr-pool";
 import { registerVerificationJobHandlers } from "./read-verification-document";
 import { submitProofOfResidence } from "./submit-proof-of-residence";
 import { READ_DOCUMENT_ATTEMPTS } from "./verification-requests";
@@ -235,6 +237,41 @@ describe("verification flow", () => {
     await runDueJobs();
     await decideVerification(actorFor(manager, tenant), { id, decision: "reject", reason: "Test cleanup." }, ctx);
     await resetUser(otherResident);
+  }, 60_000);
+});
+
+describe("verification read retries", () => {
+  it("hands a failing read to a person", async () => {
+    // A pool whose every job fails as a crashed worker does, installed where getOcrPool keeps the process's pool.
+    const failingPool: OcrPool = {
+      size: 1,
+      usable: true,
+      recognize: () => Promise.reject(new AppError("unavailable", "The OCR worker stopped unexpectedly; try again")),
+      close: async () => {},
+    };
+    const processGlobals = globalThis as typeof globalThis & { __bikaOcrPool?: Promise<OcrPool> };
+    processGlobals.__bikaOcrPool = Promise.resolve(failingPool);
+    try {
+      const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#f0f0f0" } }).png().toBuffer();
+      const document = await storeDocument(otherResident, png, "image/png");
+      const { id } = await submitProofOfResidence(actorFor(otherResident, tenant), { fileId: document.fileId }, ctx);
+
+      let now = Date.now();
+      for (let attempt = 1; attempt < READ_DOCUMENT_ATTEMPTS; attempt += 1) {
+        expect(await runDueJobs({ now: new Date(now) })).toEqual({ done: 0, retried: 1, failed: 0 });
+        expect((await requestRow(id)).state).toBe("queued");
+        now += 60 * 60 * 1000;
+      }
+      expect(await runDueJobs({ now: new Date(now) })).toEqual({ done: 1, retried: 0, failed: 0 });
+
+      const row = await requestRow(id);
+      expect(row.state).toBe("needs_review");
+      expect(row.readFailure).toMatch(new RegExp(`^reader_error: reading failed ${READ_DOCUMENT_ATTEMPTS} times`));
+      await decideVerification(actorFor(manager, tenant), { id, decision: "reject", reason: "Test cleanup." }, ctx);
+      await resetUser(otherResident);
+    } finally {
+      processGlobals.__bikaOcrPool = undefined;
+    }
   }, 60_000);
 });
 
