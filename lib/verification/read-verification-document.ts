@@ -51,6 +51,8 @@ export async function readVerificationDocument(payload: Record<string, unknown>,
 
   let reading: ProofOfResidenceReading | null = null;
   let failure: string | null = null;
+  // NOTE: the worker runs handlers inside the tenant transaction, so OCR (about 10 s for an A4 scan)
+  // holds a database connection. Under PGlite, which has a single connection, other requests wait meanwhile.
   try {
     const bytes = await readDocumentBytes(document.bucket, document.objectKey);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
