@@ -8,9 +8,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
 
   // Before anything else, so that a production server without a valid encryption key never serves
-  // a request. A thrown InvalidKey names the variable (and list position) but never the key.
-  const { startAppKeyring } = await import("./lib/crypto/app-keyring");
-  const warnings = startAppKeyring();
+  // a request: the process ends with a message that names the variable but never the key.
+  const { startAppKeyringOrExit } = await import("./lib/crypto/app-keyring");
+  const warnings = startAppKeyringOrExit();
   if (warnings.length > 0) {
     const { log } = await import("./lib/log");
     for (const warning of warnings) log.warn({ component: "encryption" }, warning);

@@ -19,6 +19,11 @@ setup("sign in Tshwane manager", async ({ page }) => {
   await page.context().storageState({ path: AUTH_STATE.tshwaneManager });
 });
 
+setup("sign in Tshwane SAPS liaison", async ({ page }) => {
+  await signInStaff(page, ACCOUNTS.tshwaneSaps.email);
+  await page.context().storageState({ path: AUTH_STATE.tshwaneSaps });
+});
+
 setup("sign in Msunduzi agent", async ({ page }) => {
   await signInStaff(page, ACCOUNTS.msunduziAgent.email);
   await page.context().storageState({ path: AUTH_STATE.msunduziAgent });

@@ -6,6 +6,7 @@ export const ACCOUNTS = {
   tshwaneResident: { slug: "tshwane", phone: "+27825550123", typed: "082 555 0123" },
   tshwaneAgent: { email: "agent@tshwane.bika.test" },
   tshwaneManager: { email: "manager@tshwane.bika.test" },
+  tshwaneSaps: { email: "saps@tshwane.bika.test" },
   msunduziAgent: { email: "agent@msunduzi.bika.test" },
 } as const;
 
@@ -14,6 +15,7 @@ export const AUTH_STATE = {
   tshwaneResident: "e2e/.auth/tshwane-resident.json",
   tshwaneAgent: "e2e/.auth/tshwane-agent.json",
   tshwaneManager: "e2e/.auth/tshwane-manager.json",
+  tshwaneSaps: "e2e/.auth/tshwane-saps.json",
   msunduziAgent: "e2e/.auth/msunduzi-agent.json",
 } as const;
 

@@ -8,11 +8,13 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { migrate, openDatabase } from "@/db/client";
 import { seed } from "@/db/seed";
+import { generateKey } from "@/lib/crypto/fernet";
 
 const root = path.resolve(__dirname, "..");
 const port = process.env.E2E_PORT ?? "3210";
 const workDir = path.join(root, "var", "e2e");
 const databaseUrl = process.env.E2E_DATABASE_URL ?? null;
+const encryptionKey = generateKey();
 
 async function prepareDatabase(): Promise<void> {
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -43,6 +45,8 @@ function serverEnv(): NodeJS.ProcessEnv {
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     APP_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
+    // A fresh key per run, because the database is fresh too; production mode refuses to start without one.
+    ENCRYPTION_KEY_CURRENT: encryptionKey,
     DEV_OUTBOX: "true",
     STORAGE_DIR: path.join(workDir, "storage"),
     PGLITE_DIR: path.join(workDir, "pgdata"),

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
 import { resetEnvForTests } from "@/lib/env";
 import {
@@ -10,6 +10,7 @@ import {
   loadAppKeyring,
   resetAppKeyringForTests,
   startAppKeyring,
+  startAppKeyringOrExit,
 } from "./app-keyring";
 import { encodeBase64Url } from "./base64url";
 import { Fernet, generateKey, InvalidKey } from "./fernet";
@@ -273,5 +274,34 @@ describe("startAppKeyring", () => {
     const error = thrownBy(() => getAppKeyring());
     expect((error as AppError).code).toBe("unavailable");
     expect(error.message).toMatch(/ENCRYPTION_KEY_CURRENT is not a valid Fernet key/);
+  });
+});
+
+describe("startAppKeyringOrExit", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    resetAppKeyringForTests();
+  });
+
+  it("exits with the variable named", () => {
+    const exit = vi.spyOn(process, "exit").mockImplementation((code) => {
+      throw new Error(`exit ${String(code)}`);
+    });
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const badKey = KEY.slice(0, -1);
+
+    expect(() => startAppKeyringOrExit({ encryptionKeyCurrent: badKey, encryptionKeysPrevious: [], nodeEnv: "production" })).toThrow("exit 1");
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(printed).toHaveBeenCalledTimes(1);
+    const message = String(printed.mock.calls[0]![0]);
+    expect(message).toMatch(/^Bika cannot start: ENCRYPTION_KEY_CURRENT is not a valid Fernet key/);
+    expect(message).not.toContain(badKey.slice(0, 12));
+  });
+
+  it("returns warnings when the keys are valid", () => {
+    const exit = vi.spyOn(process, "exit");
+
+    expect(startAppKeyringOrExit({ encryptionKeyCurrent: `${KEY}\n`, encryptionKeysPrevious: [], nodeEnv: "production" })).toHaveLength(1);
+    expect(exit).not.toHaveBeenCalled();
   });
 });

@@ -152,6 +152,20 @@ export function startAppKeyring(settings: KeyringSettings = env()): string[] {
 }
 
 /**
+ * Runs `startAppKeyring` for instrumentation.ts, and ends the process with status 1 when it throws.
+ * Next.js 16.5 logs an error thrown from register() but keeps the server up, returning 500 for
+ * every request. The message goes to stderr, because the logger needs a valid configuration too.
+ */
+export function startAppKeyringOrExit(settings?: KeyringSettings): string[] {
+  try {
+    return startAppKeyring(settings);
+  } catch (error) {
+    console.error(`Bika cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    return process.exit(1);
+  }
+}
+
+/**
  * Returns the process keyring, building it from the environment on first use when the start did
  * not (scripts, tests). Throws AppError unavailable when no key is configured or a key is invalid.
  */
