@@ -30,7 +30,7 @@ export const verificationRequests = pgTable(
     ocrText: text("ocr_text"),
     /** Extracted fields, each `{ value, confidence }` with confidence in 0..1. */
     extractedFields: jsonb("extracted_fields").$type<Record<string, unknown>>(),
-    /** Check results, each `{ outcome: "passed" | "failed" | "unknown", reason }`. */
+    /** Check results, each `{ status: "passed" | "failed" | "unknown", reason }`. */
     checks: jsonb("checks").$type<Record<string, unknown>>(),
     /** Reason the reader could not read the document. The request still waits for a person. */
     readFailure: text("read_failure"),
