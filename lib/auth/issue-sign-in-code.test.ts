@@ -152,6 +152,32 @@ describe("issueSignInCode", () => {
     expect(capture.lines().join("\n")).not.toContain(phone);
   });
 
+  it("logs the code in production with the outbox on", async () => {
+    const saved = { NODE_ENV: process.env.NODE_ENV, APP_SECRET: process.env.APP_SECRET, DEV_OUTBOX: process.env.DEV_OUTBOX };
+    Object.assign(process.env, {
+      NODE_ENV: "production",
+      APP_SECRET: "production-like-secret-for-this-test-only-0123",
+      DEV_OUTBOX: "true",
+    });
+    resetEnvForTests();
+    try {
+      const capture = captureLog();
+      const phone = uniquePhone();
+      await issueSignInCode({ tenant: tshwane, phone, locale: "en" }, { db: database.db, now: T0, log: capture.log });
+      const code = await readCodeFromOutbox(database.db, tshwane.id, phone);
+
+      const issuedLine = capture.lines().find((line) => line.includes("sign-in code sent to the development outbox"));
+      expect(issuedLine).toBeDefined();
+      expect(JSON.parse(issuedLine!).oneTimeCode).toBe(code);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      resetEnvForTests();
+    }
+  });
+
   it("keeps the code out of production logs", async () => {
     const saved = { NODE_ENV: process.env.NODE_ENV, APP_SECRET: process.env.APP_SECRET };
     Object.assign(process.env, { NODE_ENV: "production", APP_SECRET: "production-like-secret-for-this-test-only-0123" });

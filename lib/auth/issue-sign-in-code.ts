@@ -1,10 +1,10 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { withTenant, type Database, type Tx } from "@/db/client";
 import { oneTimeCodes, type tenants } from "@/db/schema";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createTranslator, type Locale } from "@/lib/i18n";
 import { log as rootLogger, type Logger } from "@/lib/log";
+import { isOutboxVisible } from "@/lib/outbox/outbox-visibility";
 import { sendResidentMessage } from "@/lib/outbox/send-resident-message";
 import { maskPhoneNumber, parsePhoneNumber } from "@/lib/phone";
 import { residentSignInMessages, type ResidentSignInMessageKey } from "./messages";
@@ -71,8 +71,9 @@ export async function issueSignInCode(
         { tenantId: tenant.id, channel: "sms", recipient: phone, body: t("codeMessage", { municipality: tenant.name, code }) },
         { log },
       );
-      // Outside production the code is logged too, so a demo can sign in straight from the terminal.
-      const shownCode = env().nodeEnv === "production" ? {} : { oneTimeCode: code };
+      // Wherever the outbox page shows codes (development, or the demo's DEV_OUTBOX=true), the log
+      // shows them too, so a demo can sign in straight from the terminal.
+      const shownCode = isOutboxVisible() ? { oneTimeCode: code } : {};
       log.info({ tenantId: tenant.id, recipient: maskPhoneNumber(phone), expiresAt, ...shownCode }, "sign-in code sent to the development outbox");
 
       return { phone, expiresAt };
