@@ -94,6 +94,8 @@ export const portalMessages = defineMessages({
     "reports.title": "My reports",
     "reports.caption": "Your reports, newest first",
     "reports.empty": "You have not reported any problems yet.",
+    "reports.confidentialHidden":
+      "Confidential reports are not listed here, so that nobody else who uses this phone can see them. Keep the reference from your confirmation to follow one up with the police liaison officer.",
     "reports.reference": "Reference",
     "reports.category": "Category",
     "reports.status": "Status",
@@ -205,6 +207,8 @@ export const portalMessages = defineMessages({
     "reports.title": "Imibiko yami",
     "reports.caption": "Imibiko yakho, kuqala emisha",
     "reports.empty": "Awukabiki nkinga okwamanje.",
+    "reports.confidentialHidden":
+      "Imibiko eyimfihlo ayiboniswa lapha, ukuze kungabikho omunye osebenzisa lolu cingo oyibonayo. Gcina inombolo yereferensi oyithole ekuqinisekisweni ukuze uyilandelele nesikhulu sokuxhumana namaphoyisa.",
     "reports.reference": "Ireferensi",
     "reports.category": "Isigaba",
     "reports.status": "Isimo",
@@ -316,6 +320,8 @@ export const portalMessages = defineMessages({
     "reports.title": "My verslae",
     "reports.caption": "Jou verslae, nuutste eerste",
     "reports.empty": "Jy het nog geen probleme gerapporteer nie.",
+    "reports.confidentialHidden":
+      "Vertroulike verslae word nie hier gelys nie, sodat niemand anders wat hierdie foon gebruik dit kan sien nie. Hou die verwysing van jou bevestiging om een met die polisieskakelbeampte op te volg.",
     "reports.reference": "Verwysing",
     "reports.category": "Kategorie",
     "reports.status": "Status",

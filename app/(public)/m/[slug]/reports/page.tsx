@@ -31,11 +31,13 @@ export default async function MyReportsPage({ params }: PageProps) {
     );
   }
 
-  const reports = await listTicketsForResident(access.actor);
+  // Confidential reports stay off this list: a shared phone must not reveal that one was made.
+  const reports = (await listTicketsForResident(access.actor)).filter((report) => !report.isSensitive);
 
   return (
     <main id="main">
       <h1>{t("reports.title")}</h1>
+      <p className="muted">{t("reports.confidentialHidden")}</p>
       {reports.length === 0 ? (
         <>
           <p>{t("reports.empty")}</p>
@@ -66,8 +68,7 @@ export default async function MyReportsPage({ params }: PageProps) {
                   <th scope="row" className="reference-cell">
                     {report.reference}
                   </th>
-                  {/* A confidential report is not named as GBV, in case someone else sees this screen. */}
-                  <td>{report.isSensitive ? t("reports.confidential") : report.categoryName}</td>
+                  <td>{report.categoryName}</td>
                   <td>
                     <span className={`status status-${report.status}`}>{t(`status.${report.status}`)}</span>
                   </td>
