@@ -76,7 +76,7 @@ export function VerificationDecisionForm({ requestId, fields }: VerificationDeci
       </fieldset>
       <div>
         <label htmlFor="decision-reason">
-          Reason <span className="muted">(required to reject, up to {REASON_MAX} characters; the resident does not see it)</span>
+          Reason <span className="muted">(required to reject, or to approve when a check failed; up to {REASON_MAX} characters; the resident does not see it)</span>
         </label>
         <textarea
           id="decision-reason"

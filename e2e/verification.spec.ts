@@ -68,6 +68,10 @@ test.describe("manager reviews it", () => {
     expect(response.status()).toBe(200);
     expect((await response.body()).subarray(1, 4).toString()).toBe("PNG");
 
+    // The holder-name check failed, so approving needs the manager's reason.
+    await page.getByRole("button", { name: "Approve" }).click();
+    await expect(page.locator("main").getByText(/Give a reason for approving although these checks failed/).first()).toBeVisible();
+    await page.getByLabel(/^Reason/).fill("The bill is in the landlord's name; the lease was checked at the office.");
     await page.getByRole("button", { name: "Approve" }).click();
     // The page reloads with the decision in place of the form.
     await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);

@@ -88,6 +88,17 @@ export async function decideVerification(
           fieldErrors: { street: ["Enter the address shown on the document."] },
         });
       }
+      // Overriding a failed check is allowed, because a person decides, but the reason is kept for the audit.
+      const failedChecks = Object.entries(request.checks ?? {})
+        .filter(([, result]) => (result as { status?: unknown } | null)?.status === "failed")
+        .map(([name]) => name);
+      if (decision === "approve" && failedChecks.length > 0 && reason === undefined) {
+        throw new AppError(
+          "invalid_input",
+          `Give a reason for approving although these checks failed: ${failedChecks.join(", ")}.`,
+          { fieldErrors: { reason: ["Say why you approve although a check failed."] } },
+        );
+      }
       const changedFields = REVIEWED_FIELD_NAMES.filter((name) => reviewed[name] !== extractedValues(stored)[name]);
 
       const decidedAt = new Date();

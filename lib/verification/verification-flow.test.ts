@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, devOutbox, jobs, mediaAttachments, tenants, users, verificationRequests } from "@/db/schema";
@@ -206,6 +206,40 @@ describe("verification flow", () => {
     expect((await requestRow(id)).decisionReason).toBe("The file is not a readable statement.");
     await resetUser(otherResident);
   }, 60_000);
+
+  it("requires a reason to approve over a failed check", async () => {
+    const document = await storeDocument(otherResident, Buffer.from("%PDF-1.7\nchecked\n"), "application/pdf");
+    const { id } = await submitProofOfResidence(actorFor(otherResident, tenant), { fileId: document.fileId }, ctx);
+    // This test plays the reader's part itself, so the queued read must not run in a later test.
+    await environment.db.delete(jobs).where(sql`${jobs.payload}->>'verificationRequestId' = ${id}`);
+    const address = { streetNumber: { value: "12", confidence: 0.9 }, street: { value: "Church Street", confidence: 0.9 } };
+    await environment.db
+      .update(verificationRequests)
+      .set({
+        state: "needs_review",
+        extractedFields: { address },
+        checks: {
+          statementDate: { status: "passed", reason: "Dated last week." },
+          holderName: { status: "failed", reason: "The bill names someone else." },
+          address: { status: "unknown", reason: "Suburb not in the gazetteer." },
+        },
+      })
+      .where(eq(verificationRequests.id, id));
+    const managerActor = actorFor(manager, tenant);
+    const fields = { streetNumber: "12", street: "Church Street", suburb: "Arcadia", city: "Pretoria", postalCode: "0083" };
+
+    await expect(decideVerification(managerActor, { id, decision: "approve", fields }, ctx)).rejects.toMatchObject({
+      code: "invalid_input",
+      message: "Give a reason for approving although these checks failed: holderName.",
+    });
+    expect((await requestRow(id)).state).toBe("needs_review");
+
+    const reason = "The account holder is the resident's landlord; lease seen at the office.";
+    await decideVerification(managerActor, { id, decision: "approve", reason, fields }, ctx);
+    expect((await requestRow(id)).decisionReason).toBe(reason);
+    expect((await userRow(otherResident.id)).verificationStatus).toBe("verified");
+    await resetUser(otherResident);
+  });
 
   it("records a changed file as a read failure", async () => {
     const document = await storeDocument(otherResident, Buffer.from("%PDF-1.7\noriginal\n"), "application/pdf");
