@@ -1,74 +1,245 @@
 // Measures the proof-of-residence reader on the fixture bills: per-field accuracy against the
-// ground-truth JSON beside each document, and seconds per page. Prints JSON on stdout.
+// ground-truth JSON beside each document, and seconds per page. Then compares it with the native
+// `tesseract` command on the same images, upright and turned by 90, 180 and 270 degrees. Prints JSON on
+// stdout.
 //
 //   npx tsx bench/ocr.ts [--runs N]
 //
 // Every document is read N times (default 1) by one OCR worker, one document at a time, so the
 // seconds are those of a single core. The OCR pool's start-up is timed separately; the first PDF read
 // also pays for loading pdf.js, which a second run shows.
+//
+// The comparison needs Debian's tesseract-ocr and tesseract-ocr-eng packages, installed for the
+// benchmark only; without them it is skipped with a message. Native tesseract's words go through the
+// same extractFields and ground-truth comparison as Bika's. The two engines read each page one after
+// the other, never at the same time, so they do not compete for cores. Native seconds include starting
+// the process and loading its model, which every run of the command pays.
 
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
+import sharp from "sharp";
 import { z } from "zod";
+import { extractFields } from "../lib/verification/extract-fields";
 import { COMPARED_FIELDS, compareWithGroundTruth, GroundTruth, type ComparedField } from "../lib/verification/ground-truth";
-import { createOcrPool } from "../lib/verification/ocr-pool";
+import { createOcrPool, type OcrPool } from "../lib/verification/ocr-pool";
 import { readProofOfResidence } from "../lib/verification/read-proof-of-residence";
+import type { ExtractedFields } from "../lib/verification/types";
+import { detectNativeTesseract, NATIVE_ARGUMENTS, readWithNativeTesseract } from "./support/native-tesseract";
 
 const FIXTURES = path.join(__dirname, "..", "test", "fixtures", "proof-of-residence");
 /** The date the fixtures were made; their statements are judged against it. */
 const REFERENCE_DATE = "2026-12-04";
 const DOCUMENT_EXTENSIONS = [".pdf", ".png", ".jpg", ".jpeg"];
+const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg"];
+const TURNS = [90, 180, 270] as const;
+
+/** Targets for Bika against native tesseract on the same pages. */
+const MAX_TIME_RATIO = 0.6;
+const MIN_FIELDS_RIGHT_RATIO = 1;
+
+type Orientation = "upright" | "rotated";
+
+interface Page {
+  /** Fixture file the page came from. */
+  file: string;
+  /** Clockwise degrees the fixture was turned before reading. */
+  rotation: 0 | (typeof TURNS)[number];
+  imagePath: string;
+  bytes: Buffer;
+  truth: GroundTruth;
+  isImage: boolean;
+}
+
+interface FieldCount {
+  correct: number;
+  total: number;
+}
+
+/** Counts right fields per compared field and returns the mismatches of one comparison. */
+class FieldTally {
+  readonly counts = Object.fromEntries(COMPARED_FIELDS.map((field) => [field, { correct: 0, total: 0 }])) as Record<ComparedField, FieldCount>;
+
+  add(fields: ExtractedFields, truth: GroundTruth): Record<string, { expected: string | null; actual: string | null }> {
+    const comparison = compareWithGroundTruth(fields, truth);
+    const wrong: Record<string, { expected: string | null; actual: string | null }> = {};
+    for (const field of COMPARED_FIELDS) {
+      this.counts[field].total += 1;
+      if (comparison[field].correct) this.counts[field].correct += 1;
+      else wrong[field] = { expected: comparison[field].expected, actual: comparison[field].actual };
+    }
+    return wrong;
+  }
+
+  all(): FieldCount {
+    return Object.values(this.counts).reduce((sum, entry) => ({ correct: sum.correct + entry.correct, total: sum.total + entry.total }), { correct: 0, total: 0 });
+  }
+
+  summary() {
+    const all = this.all();
+    return {
+      fieldsRight: all.correct,
+      fieldsCompared: all.total,
+      accuracy: all.total > 0 ? round(all.correct / all.total) : null,
+      fieldAccuracy: Object.fromEntries(
+        COMPARED_FIELDS.map((field) => [field, { ...this.counts[field], accuracy: this.counts[field].total > 0 ? round(this.counts[field].correct / this.counts[field].total) : null }]),
+      ),
+    };
+  }
+}
+
+/** Accuracy by orientation and wall time of one engine over the compared image pages. */
+class EngineTally {
+  readonly fields: Record<Orientation, FieldTally> = { upright: new FieldTally(), rotated: new FieldTally() };
+  seconds = 0;
+  pages = 0;
+
+  add(page: Page, fields: ExtractedFields, seconds: number) {
+    this.seconds += seconds;
+    this.pages += 1;
+    return this.fields[page.rotation === 0 ? "upright" : "rotated"].add(fields, page.truth);
+  }
+
+  fieldsRight(orientation?: Orientation): number {
+    if (orientation) return this.fields[orientation].all().correct;
+    return this.fields.upright.all().correct + this.fields.rotated.all().correct;
+  }
+
+  summary() {
+    return {
+      totalSeconds: round(this.seconds),
+      pages: this.pages,
+      secondsPerPage: this.pages > 0 ? round(this.seconds / this.pages) : null,
+      fieldsRight: this.fieldsRight(),
+      upright: this.fields.upright.summary(),
+      rotated: this.fields.rotated.summary(),
+    };
+  }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: "string", default: "1" } } });
   const runs = z.coerce.number().int().min(1, "--runs must be at least 1").max(20).parse(values.runs);
 
-  const names = (await readdir(FIXTURES)).filter((name) => DOCUMENT_EXTENSIONS.includes(path.extname(name).toLowerCase())).sort();
-  const logger = pino({ level: "warn" }, pino.destination(2));
+  const native = detectNativeTesseract();
+  if (!native.available) process.stderr.write(`bench/ocr.ts: skipping the native tesseract comparison. ${native.message}\n`);
 
-  const poolStarted = performance.now();
-  const pool = await createOcrPool({ size: 1, logger });
-  const poolStartSeconds = (performance.now() - poolStarted) / 1000;
-
-  const documents = [];
-  const tally = Object.fromEntries(COMPARED_FIELDS.map((field) => [field, { correct: 0, total: 0 }])) as Record<
-    ComparedField,
-    { correct: number; total: number }
-  >;
-  const seconds = { ocr: { seconds: 0, pages: 0 }, text_layer: { seconds: 0, pages: 0 } };
-
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), "bika-ocr-bench-"));
   try {
-    for (const name of names) {
-      const base = name.slice(0, -path.extname(name).length);
-      const truth = GroundTruth.parse(JSON.parse(await readFile(path.join(FIXTURES, `${base}.json`), "utf8")));
-      const bytes = await readFile(path.join(FIXTURES, name));
+    const pages = await loadPages(tempDir);
+    const logger = pino({ level: "warn" }, pino.destination(2));
 
-      const runSeconds: number[] = [];
-      const wrong: Record<string, { expected: string | null; actual: string | null }> = {};
-      let last: Awaited<ReturnType<typeof readProofOfResidence>> | null = null;
-      for (let run = 0; run < runs; run += 1) {
-        const started = performance.now();
-        const reading = await readProofOfResidence(bytes, { tenantSlug: "tshwane", uploadedAt: REFERENCE_DATE }, async () => pool);
-        const elapsed = (performance.now() - started) / 1000;
-        runSeconds.push(round(elapsed));
+    const poolStarted = performance.now();
+    const pool = await createOcrPool({ size: 1, logger });
+    const poolStartSeconds = (performance.now() - poolStarted) / 1000;
+
+    let measured: Awaited<ReturnType<typeof measurePages>>;
+    try {
+      measured = await measurePages(pages, pool, runs, native.available);
+    } finally {
+      await pool.close();
+    }
+
+    const all = measured.tally.all();
+    const result = {
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "unknown", node: process.version },
+      runs,
+      poolStartSeconds: round(poolStartSeconds),
+      secondsPerPage: {
+        ocr: measured.seconds.ocr.pages > 0 ? round(measured.seconds.ocr.seconds / measured.seconds.ocr.pages) : null,
+        textLayer: measured.seconds.text_layer.pages > 0 ? round(measured.seconds.text_layer.seconds / measured.seconds.text_layer.pages) : null,
+      },
+      overallAccuracy: round(all.correct / all.total),
+      fieldAccuracy: measured.tally.summary().fieldAccuracy,
+      documents: measured.documents,
+      nativeComparison: native.available
+        ? compareEngines(measured.bika, measured.native, native.version, measured.comparedPages)
+        : { skipped: native.message },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Loads every fixture document, and writes turned copies of the images into `tempDir`. */
+async function loadPages(tempDir: string): Promise<Page[]> {
+  const names = (await readdir(FIXTURES)).filter((name) => DOCUMENT_EXTENSIONS.includes(path.extname(name).toLowerCase())).sort();
+  const pages: Page[] = [];
+  for (const name of names) {
+    const extension = path.extname(name).toLowerCase();
+    const base = name.slice(0, -extension.length);
+    const truth = GroundTruth.parse(JSON.parse(await readFile(path.join(FIXTURES, `${base}.json`), "utf8")));
+    const imagePath = path.join(FIXTURES, name);
+    const bytes = await readFile(imagePath);
+    const isImage = IMAGE_EXTENSIONS.includes(extension);
+    pages.push({ file: name, rotation: 0, imagePath, bytes, truth, isImage });
+    if (!isImage) continue;
+
+    for (const rotation of TURNS) {
+      // withMetadata keeps the density, so both engines see the same resolution as for the original.
+      const turned = sharp(bytes).rotate(rotation).withMetadata();
+      const encoded = extension === ".png" ? await turned.png().toBuffer() : await turned.jpeg({ quality: 95 }).toBuffer();
+      const turnedPath = path.join(tempDir, `${base}_${rotation}${extension}`);
+      await writeFile(turnedPath, encoded);
+      pages.push({ file: name, rotation, imagePath: turnedPath, bytes: encoded, truth, isImage });
+    }
+  }
+  return pages;
+}
+
+/**
+ * Reads every page `runs` times with Bika's reader and, for images, with native tesseract right after.
+ * Upright pages feed the original per-document figures; all image pages feed the comparison.
+ */
+async function measurePages(pages: Page[], pool: OcrPool, runs: number, withNative: boolean) {
+  const tally = new FieldTally();
+  const seconds = { ocr: { seconds: 0, pages: 0 }, text_layer: { seconds: 0, pages: 0 } };
+  const documents = [];
+  const bika = new EngineTally();
+  const native = new EngineTally();
+  const comparedPages = [];
+
+  for (const page of pages) {
+    const runSeconds: number[] = [];
+    const nativeSeconds: number[] = [];
+    let wrong: Record<string, { expected: string | null; actual: string | null }> = {};
+    let nativeWrong: Record<string, { expected: string | null; actual: string | null }> = {};
+    let last: Awaited<ReturnType<typeof readProofOfResidence>> | null = null;
+
+    for (let run = 0; run < runs; run += 1) {
+      const started = performance.now();
+      const reading = await readProofOfResidence(page.bytes, { tenantSlug: "tshwane", uploadedAt: REFERENCE_DATE }, async () => pool);
+      const elapsed = (performance.now() - started) / 1000;
+      runSeconds.push(round(elapsed));
+      last = reading;
+
+      if (page.rotation === 0) {
         seconds[reading.source].seconds += elapsed;
         seconds[reading.source].pages += reading.pagesRead;
-
-        const comparison = compareWithGroundTruth(reading.fields, truth);
-        for (const field of COMPARED_FIELDS) {
-          tally[field].total += 1;
-          if (comparison[field].correct) tally[field].correct += 1;
-          else wrong[field] = { expected: comparison[field].expected, actual: comparison[field].actual };
-        }
-        last = reading;
+        wrong = { ...wrong, ...tally.add(reading.fields, page.truth) };
+      }
+      if (page.isImage) {
+        const mismatches = bika.add(page, reading.fields, elapsed);
+        if (page.rotation !== 0) wrong = { ...wrong, ...mismatches };
       }
 
+      if (page.isImage && withNative) {
+        const nativeStarted = performance.now();
+        const text = await readWithNativeTesseract(page.imagePath);
+        const fields = extractFields({ source: "ocr", format: "image", pageCount: 1, pages: [text] });
+        const nativeElapsed = (performance.now() - nativeStarted) / 1000;
+        nativeSeconds.push(round(nativeElapsed));
+        nativeWrong = { ...nativeWrong, ...native.add(page, fields, nativeElapsed) };
+      }
+    }
+
+    if (page.rotation === 0) {
       documents.push({
-        file: name,
-        quality: truth.quality,
+        file: page.file,
+        quality: page.truth.quality,
         source: last?.source,
         pagesRead: last?.pagesRead,
         secondsPerRun: runSeconds,
@@ -77,28 +248,42 @@ async function main(): Promise<void> {
         wrong,
       });
     }
-  } finally {
-    await pool.close();
+    if (page.isImage) {
+      comparedPages.push({
+        file: page.file,
+        rotation: page.rotation,
+        bika: { secondsPerRun: runSeconds, wrong },
+        ...(withNative ? { native: { secondsPerRun: nativeSeconds, wrong: nativeWrong } } : {}),
+      });
+    }
   }
+  return { tally, seconds, documents, bika, native, comparedPages };
+}
 
-  const fieldAccuracy = Object.fromEntries(
-    COMPARED_FIELDS.map((field) => [field, { ...tally[field], accuracy: round(tally[field].correct / tally[field].total) }]),
-  );
-  const all = Object.values(tally).reduce((sum, entry) => ({ correct: sum.correct + entry.correct, total: sum.total + entry.total }), { correct: 0, total: 0 });
-
-  const result = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "unknown", node: process.version },
-    runs,
-    poolStartSeconds: round(poolStartSeconds),
-    secondsPerPage: {
-      ocr: seconds.ocr.pages > 0 ? round(seconds.ocr.seconds / seconds.ocr.pages) : null,
-      textLayer: seconds.text_layer.pages > 0 ? round(seconds.text_layer.seconds / seconds.text_layer.pages) : null,
+/** Ratios of Bika to native tesseract, and whether each target is met. */
+function compareEngines(bika: EngineTally, native: EngineTally, version: string, pages: unknown[]) {
+  const ratio = (numerator: number, denominator: number) => (denominator > 0 ? round(numerator / denominator) : null);
+  const timeRatio = ratio(bika.seconds, native.seconds);
+  const fieldsAtLeast = (orientation?: Orientation) => bika.fieldsRight(orientation) >= MIN_FIELDS_RIGHT_RATIO * native.fieldsRight(orientation);
+  return {
+    nativeCommand: `tesseract IMAGE ${NATIVE_ARGUMENTS.join(" ")}`,
+    nativeVersion: version,
+    bika: bika.summary(),
+    native: native.summary(),
+    ratios: {
+      bikaSecondsPerNativeSecond: timeRatio,
+      bikaFieldsRightPerNativeFieldRight: ratio(bika.fieldsRight(), native.fieldsRight()),
+      uprightFieldsRight: ratio(bika.fieldsRight("upright"), native.fieldsRight("upright")),
+      rotatedFieldsRight: ratio(bika.fieldsRight("rotated"), native.fieldsRight("rotated")),
     },
-    overallAccuracy: round(all.correct / all.total),
-    fieldAccuracy,
-    documents,
+    targets: {
+      [`timeAtMost${MAX_TIME_RATIO}OfNative`]: timeRatio !== null && timeRatio <= MAX_TIME_RATIO,
+      fieldsRightAtLeastNative: fieldsAtLeast(),
+      uprightFieldsRightAtLeastNative: fieldsAtLeast("upright"),
+      rotatedFieldsRightAtLeastNative: fieldsAtLeast("rotated"),
+    },
+    pages,
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 function round(value: number): number {
