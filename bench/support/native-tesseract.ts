@@ -34,15 +34,32 @@ export function detectNativeTesseract(): NativeTesseract {
   if (!listed.includes("eng")) {
     return { available: false, message: `The tesseract command has no English language data; ${NATIVE_INSTALL_HINT}` };
   }
-  // tesseract 5.3 prints its version to stdout; older releases print it to stderr.
+  // tesseract 5.3 prints its version to stdout; stderr is read too in case another release uses it.
   const firstLine = `${version.stdout ?? ""}${version.stderr ?? ""}`.split("\n")[0]?.trim() ?? "unknown";
   return { available: true, version: firstLine };
 }
 
+/**
+ * Environments the benchmark runs the command in. Debian builds tesseract with OpenMP, and its man
+ * page (tesseract 5.3.0, ENVIRONMENT VARIABLES) states that it then uses four cores, which performs badly on
+ * hosts with fewer. OMP_THREAD_LIMIT=1, from the same page, keeps it to one core like Bika's worker.
+ */
+export const NATIVE_VARIANTS = {
+  default: { OMP_THREAD_LIMIT: undefined },
+  singleThread: { OMP_THREAD_LIMIT: "1" },
+} as const;
+export type NativeVariant = keyof typeof NATIVE_VARIANTS;
+
 /** Recognises one image with the native command and returns its words grouped into lines. */
-export async function readWithNativeTesseract(imagePath: string): Promise<PageText> {
+export async function readWithNativeTesseract(imagePath: string, variant: NativeVariant): Promise<PageText> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.OMP_THREAD_LIMIT;
+  const limit = NATIVE_VARIANTS[variant].OMP_THREAD_LIMIT;
+  if (limit !== undefined) env.OMP_THREAD_LIMIT = limit;
+
   const { stdout } = await run("tesseract", [imagePath, ...NATIVE_ARGUMENTS], {
     encoding: "utf8",
+    env,
     maxBuffer: 64 * 1024 * 1024,
     timeout: TIMEOUT_MS,
   });
