@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
+import { is, sql, type SQL } from "drizzle-orm";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { drizzle as drizzlePostgres, PostgresJsSession } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import { migrations } from "./embedded-migrations";
@@ -81,23 +81,64 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * second wall.
  */
 export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, db?: Database): Promise<T> {
-  if (!UUID_PATTERN.test(tenantId)) throw new Error(`withTenant: tenant id must be a UUID, got ${JSON.stringify(tenantId)}`);
-  const database = db ?? (await getDb());
-  return database.transaction(async (tx) => {
-    await tx.execute(sql`set local role bika_app`);
-    await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
-    return fn(tx);
-  });
+  return inTransactionWith(db ?? (await getDb()), tenantSettings(tenantId), fn);
 }
+
+/**
+ * Runs one statement as `withTenant` would, in one round trip: the settings and the statement go
+ * out together, and PostgreSQL runs them as one implicit transaction that commits at its end or
+ * not at all. The statement is prepared on each connection, so its text must not vary with the
+ * values. Returns its rows.
+ */
+export async function queryAsTenant<T>(tenantId: string, statement: SQL, db?: Database): Promise<T[]> {
+  const settings = tenantSettings(tenantId);
+  const database = db ?? (await getDb());
+  const session = database._.session;
+  if (is(session, PostgresJsSession)) {
+    const query = dialect.sqlToQuery(statement);
+    // A batch ends with a single Sync, which is what makes its statements one transaction.
+    const client = session.client;
+    const [, rows] = await client.batch([client.unsafe(settings), client.unsafe(query.sql, query.params as never[], { prepare: true })]);
+    return rows as unknown as T[];
+  }
+  return withTenant(tenantId, async (tx) => toRows<T>(await tx.execute(statement)), database);
+}
+
+/**
+ * Returns the statement that makes a transaction run as the application role for one tenant.
+ * set_config with is_local = true is SET LOCAL, and `role` is the setting SET ROLE changes, with
+ * the same membership check. The id is inlined, which the UUID check makes safe, because a
+ * statement without parameters needs no round trip for postgres.js to learn their types.
+ */
+function tenantSettings(tenantId: string): string {
+  if (!UUID_PATTERN.test(tenantId)) throw new Error(`withTenant: tenant id must be a UUID, got ${JSON.stringify(tenantId)}`);
+  return `select set_config('role', 'bika_app', true), set_config('app.tenant_id', '${tenantId}', true)`;
+}
+
+// Turns a drizzle SQL object into text and parameters for postgres.js.
+const dialect = new PgDialect();
 
 /**
  * Runs `fn` in a transaction as the system role, which reads and writes every tenant's rows. Only for work
  * that must span tenants: sign-in lookups, the job worker, cleanup and seeding.
  */
 export async function withSystem<T>(fn: (tx: Tx) => Promise<T>, db?: Database): Promise<T> {
-  const database = db ?? (await getDb());
+  return inTransactionWith(db ?? (await getDb()), "set local role bika_system", fn);
+}
+
+/** Runs `fn` in a transaction that first runs `settings`, a statement without parameters. */
+async function inTransactionWith<T>(database: Database, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return database.transaction(async (tx) => {
-    await tx.execute(sql`set local role bika_system`);
+    const session = tx._.session;
+    if (is(session, PostgresJsSession)) {
+      // postgres.js sends a transaction's statements in the order they are issued, so the settings
+      // go out with the first statement of `fn` instead of taking a round trip of their own. If
+      // they fail, PostgreSQL aborts the transaction and every later statement fails with it.
+      const applied = session.client.unsafe(settings).execute();
+      const [, result] = await Promise.all([applied, Promise.resolve().then(() => fn(tx))]);
+      return result;
+    }
+    await tx.execute(sql.raw(settings));
     return fn(tx);
   });
 }
