@@ -18,6 +18,11 @@ export const LocalUploadPolicy = z.object({
   serverSideEncryption: z.literal(SERVER_SIDE_ENCRYPTION),
   /** Milliseconds since the Unix epoch. */
   expiresAt: z.number().int(),
+  /** Lower-case hex SHA-256 the file must have, when the intent pinned one. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type LocalUploadPolicy = z.infer<typeof LocalUploadPolicy>;
 

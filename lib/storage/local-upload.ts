@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import { once } from "node:events";
@@ -11,9 +11,10 @@ import { verifyUploadPolicy, type LocalUploadPolicy } from "./local-signing";
 import { boundaryFrom, MultipartError, readMultipart } from "./multipart";
 import { SERVER_SIDE_ENCRYPTION } from "./types";
 
-// Receives a presigned POST for the local driver and enforces its policy the way S3 does: the
-// fields before the file must match the signed policy, the file part comes last, and its size
-// must fall inside the policy's range. Success is 204 with no body, like S3's default.
+// Receives a presigned POST for the local driver and enforces its policy the way S3 does. The
+// fields before the file must match the signed policy, and the file part comes last. Its size must
+// fall inside the policy's range, and its SHA-256 must be the pinned one when the policy pins one.
+// Success is 204 with no body, like S3's default.
 
 /**
  * Error codes of the local upload route, sent as `{ error: { code, message } }`. The browser
@@ -26,7 +27,9 @@ export type LocalUploadErrorCode =
   | "policy_expired"
   | "condition_failed"
   | "entity_too_large"
-  | "entity_too_small";
+  | "entity_too_small"
+  /** The file's SHA-256 differs from the one the policy pins. */
+  | "bad_digest";
 
 const STATUS: Record<LocalUploadErrorCode, number> = {
   not_enabled: 404,
@@ -36,6 +39,7 @@ const STATUS: Record<LocalUploadErrorCode, number> = {
   condition_failed: 403,
   entity_too_large: 400,
   entity_too_small: 400,
+  bad_digest: 400,
 };
 
 // Room for the form fields and part headers around the largest file.
@@ -69,6 +73,7 @@ export async function receiveLocalUpload(request: Request, log: Logger): Promise
     const fields = new Map<string, string>();
     let policy: LocalUploadPolicy | null = null;
     let received = 0;
+    const hash = createHash("sha256");
 
     for await (const event of readMultipart(readChunks(request.body), boundary)) {
       if (event.type === "field") {
@@ -87,15 +92,20 @@ export async function receiveLocalUpload(request: Request, log: Logger): Promise
         if (received > policy.maxBytes) {
           throw new UploadRejected("entity_too_large", `The file is larger than the ${policy.maxBytes} bytes the policy allows.`);
         }
+        hash.update(event.chunk);
         if (!output.write(event.chunk)) await once(output, "drain");
       } else if (event.type === "file-end" && policy && output) {
         if (received < policy.minBytes) throw new UploadRejected("entity_too_small", "The file is empty.");
+        const sha256 = hash.digest("hex");
+        if (policy.sha256 && sha256 !== policy.sha256) {
+          throw new UploadRejected("bad_digest", `The file's SHA-256 is ${sha256}, but the policy requires ${policy.sha256}.`);
+        }
         output.end();
         await once(output, "finish");
         output = null;
-        await storage.commitUpload(temporaryFile!, policy.bucket, policy.key, policy.contentType);
+        await storage.commitUpload(temporaryFile!, policy.bucket, policy.key, { contentType: policy.contentType, sha256 });
         temporaryFile = null;
-        log.info({ bucket: policy.bucket, key: policy.key, size: received }, "local upload stored");
+        log.info({ bucket: policy.bucket, key: policy.key, size: received, sha256, sha256Pinned: policy.sha256 !== undefined }, "local upload stored");
         // S3 stores the first file part and ignores what follows it; leaving the loop cancels the body.
         return new Response(null, { status: 204 });
       }
@@ -131,6 +141,9 @@ function checkPolicy(fields: Map<string, string>, secret: string): LocalUploadPo
     ["content-type", policy.contentType],
     ["x-amz-server-side-encryption", SERVER_SIDE_ENCRYPTION],
   ];
+  if (policy.sha256) {
+    conditions.push(["x-amz-checksum-algorithm", "SHA256"], ["x-amz-checksum-sha256", Buffer.from(policy.sha256, "hex").toString("base64")]);
+  }
   for (const [field, expected] of conditions) {
     const given = fields.get(field);
     if (given !== expected) {

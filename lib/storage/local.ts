@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -14,17 +14,38 @@ import {
   signUploadPolicy,
   type LocalUploadPolicy,
 } from "./local-signing";
-import { SERVER_SIDE_ENCRYPTION, type ByteRange, type ObjectHead, type PresignedPost, type PutObjectOptions, type StorageDriver } from "./types";
+import {
+  SERVER_SIDE_ENCRYPTION,
+  type ByteRange,
+  type ObjectHead,
+  type PresignedPost,
+  type PresignedPostInput,
+  type PutObjectOptions,
+  type StorageDriver,
+} from "./types";
 
 // Filesystem storage for the demo and development: objects live at `{root}/{bucket}/{key}`, with
-// the Content-Type in a `{key}.meta.json` file beside each object. Upload and download URLs are
-// relative paths to this app's own routes, so they work under whatever host name the browser used.
+// the Content-Type and SHA-256 in a `{key}.meta.json` file beside each object. Upload and download
+// URLs are relative paths to this app's own routes, so they work under whatever host name the
+// browser used.
 // NOTE: the policy requires "AES256" like the S3 one does, but this driver does not encrypt files
 // at rest. Use S3 (or an encrypted volume) for real evidence.
 
 interface ObjectMetadata {
   contentType: string;
   serverSideEncryption: string;
+  /** Lower-case hex SHA-256 of the bytes, computed while they were written. Absent in older files. */
+  sha256?: string;
+  /** Size in bytes and inode number of the file this metadata was written for. */
+  size?: number;
+  inode?: number;
+}
+
+/** Content type and digest of a file that the upload route or putObject has just written. */
+export interface WrittenObject {
+  contentType: string;
+  /** Lower-case hex SHA-256 of the written bytes. */
+  sha256: string;
 }
 
 export interface LocalDriverOptions {
@@ -37,13 +58,7 @@ export class LocalStorageDriver implements StorageDriver {
 
   constructor(private readonly options: LocalDriverOptions) {}
 
-  async createPresignedPost(input: {
-    bucket: string;
-    key: string;
-    contentType: string;
-    maxBytes: number;
-    expiresInSeconds: number;
-  }): Promise<PresignedPost> {
+  async createPresignedPost(input: PresignedPostInput): Promise<PresignedPost> {
     this.objectPath(input.bucket, input.key);
     const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
     const policy: LocalUploadPolicy = {
@@ -55,14 +70,20 @@ export class LocalStorageDriver implements StorageDriver {
       maxBytes: input.maxBytes,
       serverSideEncryption: SERVER_SIDE_ENCRYPTION,
       expiresAt: expiresAt.getTime(),
+      ...(input.sha256 ? { sha256: input.sha256 } : {}),
     };
     const encoded = encodeUploadPolicy(policy);
+    // The same field names as an S3 policy, so the browser code cannot tell the drivers apart.
+    const checksumFields: Record<string, string> = input.sha256
+      ? { "x-amz-checksum-algorithm": "SHA256", "x-amz-checksum-sha256": Buffer.from(input.sha256, "hex").toString("base64") }
+      : {};
     return {
       url: LOCAL_UPLOAD_PATH,
       fields: {
         key: input.key,
         "Content-Type": input.contentType,
         "x-amz-server-side-encryption": SERVER_SIDE_ENCRYPTION,
+        ...checksumFields,
         policy: encoded,
         "x-bika-signature": signUploadPolicy(encoded, this.options.secret),
       },
@@ -75,7 +96,15 @@ export class LocalStorageDriver implements StorageDriver {
     try {
       const stat = await fs.stat(file);
       const metadata = await this.readMetadata(file);
-      return { size: stat.size, contentType: metadata?.contentType ?? null };
+      // Two uploads to one key can each rename their metadata and then their file, leaving one's
+      // metadata beside the other's bytes. The recorded inode and size catch that, and then the
+      // digest is reported as unknown.
+      const describesThisFile = metadata?.inode === stat.ino && metadata.size === stat.size;
+      return {
+        size: stat.size,
+        contentType: metadata?.contentType ?? null,
+        sha256: describesThisFile ? (metadata.sha256 ?? null) : null,
+      };
     } catch (error) {
       if (isMissing(error)) return null;
       throw new AppError("unavailable", `Reading object ${bucket}/${key} from local storage failed`, { cause: error });
@@ -124,7 +153,8 @@ export class LocalStorageDriver implements StorageDriver {
     const temporaryFile = await this.temporaryPath(randomUUID());
     try {
       await fs.writeFile(temporaryFile, body);
-      await this.commitUpload(temporaryFile, bucket, key, options.contentType);
+      const sha256 = createHash("sha256").update(body).digest("hex");
+      await this.commitUpload(temporaryFile, bucket, key, { contentType: options.contentType, sha256 });
     } catch (error) {
       await fs.rm(temporaryFile, { force: true });
       throw new AppError("unavailable", `Writing object ${bucket}/${key} to local storage failed`, { cause: error });
@@ -139,13 +169,21 @@ export class LocalStorageDriver implements StorageDriver {
   }
 
   /**
-   * Moves a fully received upload into place. The temporary file must be on the same filesystem
-   * (see `temporaryPath`), so the rename is atomic and a reader never sees half an object.
+   * Moves a fully received upload into place, with its metadata beside it. The temporary file must
+   * be on the same filesystem (see `temporaryPath`), so the rename is atomic and a reader never sees
+   * half an object.
    */
-  async commitUpload(temporaryFile: string, bucket: string, key: string, contentType: string): Promise<void> {
+  async commitUpload(temporaryFile: string, bucket: string, key: string, written: WrittenObject): Promise<void> {
     const file = this.objectPath(bucket, key);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const metadata: ObjectMetadata = { contentType, serverSideEncryption: SERVER_SIDE_ENCRYPTION };
+    const stat = await fs.stat(temporaryFile);
+    const metadata: ObjectMetadata = {
+      contentType: written.contentType,
+      serverSideEncryption: SERVER_SIDE_ENCRYPTION,
+      sha256: written.sha256,
+      size: stat.size,
+      inode: stat.ino,
+    };
     const temporaryMetadata = `${temporaryFile}.meta.json`;
     await fs.writeFile(temporaryMetadata, JSON.stringify(metadata));
     await fs.rename(temporaryMetadata, metadataPath(file));

@@ -1,4 +1,12 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type HeadObjectCommandOutput,
+} from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Readable } from "node:stream";
@@ -38,12 +46,21 @@ export class S3StorageDriver implements StorageDriver {
 
   async createPresignedPost(input: PresignedPostInput): Promise<PresignedPost> {
     const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
+    const pinned: Record<string, string> = { "Content-Type": input.contentType, "x-amz-server-side-encryption": SERVER_SIDE_ENCRYPTION };
+    if (input.sha256) {
+      // S3 computes the SHA-256 of the body and rejects the POST when it differs, then keeps the
+      // value for HeadObject. NOTE: the S3 API reference documents these checksum fields for PUT
+      // (as headers) and says POST takes PUT's headers as form fields, but its POST Object page does
+      // not list them. Confirm that a bucket rejects a wrong digest before relying on it.
+      pinned["x-amz-checksum-algorithm"] = "SHA256";
+      pinned["x-amz-checksum-sha256"] = Buffer.from(input.sha256, "hex").toString("base64");
+    }
     // `Fields` become exact-match conditions, and the SDK adds exact `bucket` and `key` conditions.
     const { url, fields } = await createPresignedPost(this.client, {
       Bucket: input.bucket,
       Key: input.key,
       Conditions: [["content-length-range", 1, input.maxBytes]],
-      Fields: { "Content-Type": input.contentType, "x-amz-server-side-encryption": SERVER_SIDE_ENCRYPTION },
+      Fields: pinned,
       Expires: input.expiresInSeconds,
     });
     return { url, fields, expiresAt };
@@ -51,8 +68,8 @@ export class S3StorageDriver implements StorageDriver {
 
   async headObject(bucket: string, key: string): Promise<ObjectHead | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? null };
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
+      return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? null, sha256: fullObjectSha256(head) };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw unavailable("HEAD", bucket, key, error);
@@ -107,6 +124,16 @@ export class S3StorageDriver implements StorageDriver {
       throw unavailable("DELETE", bucket, key, error);
     }
   }
+}
+
+/**
+ * Returns the object's SHA-256 as hex when S3 stored one for the whole object. A multipart upload's
+ * checksum covers its parts instead ("COMPOSITE", written with a "-N" suffix) and is not used.
+ */
+function fullObjectSha256(head: HeadObjectCommandOutput): string | null {
+  const value = head.ChecksumSHA256;
+  if (!value || head.ChecksumType === "COMPOSITE" || !/^[A-Za-z0-9+/]{43}=$/.test(value)) return null;
+  return Buffer.from(value, "base64").toString("hex");
 }
 
 function isNotFound(error: unknown): boolean {

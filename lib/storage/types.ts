@@ -7,6 +7,8 @@ export interface PresignedPostInput {
   /** Upper bound of the policy's content-length-range; the lower bound is always 1 byte. */
   maxBytes: number;
   expiresInSeconds: number;
+  /** Lower-case hex SHA-256 the body must have; storage rejects any other body. */
+  sha256?: string;
 }
 
 export interface PresignedPost {
@@ -21,6 +23,11 @@ export interface ObjectHead {
   size: number;
   /** Content-Type stored with the object, or null when storage recorded none. */
   contentType: string | null;
+  /**
+   * Lower-case hex SHA-256 that storage computed over the stored bytes, or null when it recorded
+   * none (no checksum was pinned, or the service does not keep checksums).
+   */
+  sha256: string | null;
 }
 
 export interface PresignGetInput {

@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, mediaAttachments } from "@/db/schema";
 import type { Actor } from "@/lib/auth/types";
 import { buildFtypBox } from "@/lib/media/testing/ftyp-box";
@@ -159,6 +160,29 @@ describe("confirmUpload", () => {
     expect((await getAttachmentRow(environment.db, intent.fileId)).state).toBe("pending");
 
     await expect(confirmUpload(resident, intent.fileId, ctx)).resolves.toMatchObject({ state: "uploaded", size: bytes.length });
+  });
+
+  it("hashes the object when storage reports no digest", async () => {
+    // s3rver keeps no checksums, so a pinned digest comes back as unknown and confirm reads the bytes.
+    const bytes = await readFile(path.join(photos, "recurser_Portrait_8.jpg"));
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const intent = await createUploadIntent(
+      resident,
+      { purpose: "evidence", filename: "portrait.jpg", declaredType: "image/jpeg", size: bytes.length, sha256 },
+      ctx,
+    );
+    const response = await fetch(intent.url, { method: "POST", body: buildUploadForm(intent.fields, new Blob([bytes]), "portrait.jpg") });
+    expect(response.status).toBe(204);
+    expect((await getStorage().headObject(buckets.evidence, intent.fields.key!))?.sha256).toBeNull();
+
+    const readObject = vi.spyOn(getStorage(), "readObject");
+    try {
+      const confirmed = await confirmUpload(resident, intent.fileId, ctx);
+      expect(confirmed.sha256).toBe(sha256);
+      expect(readObject.mock.calls.some((call) => call[2] === undefined)).toBe(true);
+    } finally {
+      readObject.mockRestore();
+    }
   });
 
   it("treats a malformed file id as not found", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaAttachments } from "@/db/schema";
@@ -109,6 +110,47 @@ describe("createUploadIntent", () => {
     await expect(createUploadIntent(resident, { purpose: "evidence", filename: "a.jpg", declaredType: "image/jpeg", size: 1.5 }, ctx)).rejects.toThrow();
   });
 
+  it("pins a declared digest in the policy", async () => {
+    const hex = createHash("sha256").update("pothole").digest("hex");
+    const base64 = Buffer.from(hex, "hex").toString("base64");
+    for (const declared of [hex, hex.toUpperCase(), base64]) {
+      const intent = await createUploadIntent(resident, { purpose: "evidence", filename: "a.jpg", declaredType: "image/jpeg", size: 7, sha256: declared }, ctx);
+      const policy = JSON.parse(Buffer.from(intent.fields.policy!, "base64").toString("utf8")) as { sha256?: string };
+      expect(policy.sha256).toBe(hex);
+      expect(intent.fields["x-amz-checksum-algorithm"]).toBe("SHA256");
+      expect(intent.fields["x-amz-checksum-sha256"]).toBe(base64);
+    }
+  });
+
+  it("leaves the digest out when none is declared", async () => {
+    const intent = await createUploadIntent(resident, { purpose: "evidence", filename: "a.jpg", declaredType: "image/jpeg", size: 7 }, ctx);
+    const policy = JSON.parse(Buffer.from(intent.fields.policy!, "base64").toString("utf8")) as { sha256?: string };
+    expect(policy.sha256).toBeUndefined();
+    expect(intent.fields).not.toHaveProperty("x-amz-checksum-sha256");
+  });
+
+  it("rejects a malformed digest", async () => {
+    const input = { purpose: "evidence", filename: "a.jpg", declaredType: "image/jpeg", size: 7 };
+    const cases: [digest: string, message: RegExp][] = [
+      ["ab".repeat(31), /64 hexadecimal digits or 44 base64 characters, but has 62 characters/],
+      ["g".repeat(64), /has 64 characters but is not hexadecimal/],
+      [`${"A".repeat(43)}-`, /has 44 characters but is not base64/],
+      ["", /but has 0 characters/],
+    ];
+    for (const [digest, message] of cases) {
+      await expect(createUploadIntent(resident, { ...input, sha256: digest }, ctx)).rejects.toThrow(message);
+    }
+    await expect(createUploadIntent(resident, { ...input, sha256: 42 }, ctx)).rejects.toThrow(/sha256/);
+  });
+
+  it("refuses a non-resident before wording a bad file", async () => {
+    const otherTenant = await createTenant(environment.db);
+    const forged = { ...resident, tenantId: otherTenant.id, tenantSlug: otherTenant.slug };
+    await expect(createUploadIntent(forged, { purpose: "evidence", filename: "empty.jpg", declaredType: "image/jpeg", size: 0 }, ctx)).rejects.toMatchObject({
+      code: "forbidden",
+    });
+  });
+
   it("limits unfinished intents per resident", async () => {
     const tenant = await createTenant(environment.db);
     const busy = actorFor(await createUser(environment.db, tenant, "resident"), tenant);
@@ -117,6 +159,7 @@ describe("createUploadIntent", () => {
     }
     await expect(createUploadIntent(busy, { purpose: "evidence", filename: "one-more.jpg", declaredType: "image/jpeg", size: 100 }, ctx)).rejects.toMatchObject({
       code: "rate_limited",
+      message: "You have 30 uploads that are not finished. Please wait for them or remove some, then try again.",
     });
     const rows = await environment.db.select().from(mediaAttachments).where(eq(mediaAttachments.ownerId, busy.userId));
     expect(rows).toHaveLength(30);

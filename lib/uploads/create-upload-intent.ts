@@ -19,6 +19,26 @@ export const UPLOAD_POLICY_SECONDS = 15 * 60;
 // creation, so this bounds how many empty rows and upload policies one account can pile up.
 const MAX_PENDING_INTENTS = 30;
 
+const HEX_DIGEST = /^[0-9a-f]{64}$/i;
+const BASE64_DIGEST = /^[A-Za-z0-9+/]{43}=$/;
+
+/** Parses a SHA-256 digest written as 64 hexadecimal digits or 44 base64 characters into lower-case hex. */
+export const Sha256Digest = z.string().transform((value, ctx) => {
+  if (value.length === 64) {
+    if (HEX_DIGEST.test(value)) return value.toLowerCase();
+    ctx.addIssue({ code: "custom", message: "has 64 characters but is not hexadecimal: use only 0-9 and a-f" });
+  } else if (value.length === 44) {
+    if (BASE64_DIGEST.test(value)) return Buffer.from(value, "base64").toString("hex");
+    ctx.addIssue({ code: "custom", message: "has 44 characters but is not base64: use A-Z, a-z, 0-9, + and /, ending in one =" });
+  } else {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a SHA-256 digest as 64 hexadecimal digits or 44 base64 characters, but has ${value.length} characters`,
+    });
+  }
+  return z.NEVER;
+});
+
 export const UploadIntentInput = z.object({
   purpose: z.enum(UPLOAD_PURPOSES, { message: `must be one of ${UPLOAD_PURPOSES.join(", ")}` }),
   filename: z
@@ -30,6 +50,12 @@ export const UploadIntentInput = z.object({
   declaredType: z.string().max(255, "must be at most 255 characters"),
   /** Bytes, from the browser's `File.size`. */
   size: z.number().int("must be a whole number of bytes").nonnegative("must not be negative"),
+  /**
+   * SHA-256 of the file as the browser computed it. When given, the policy pins it, so storage
+   * rejects any other body and `confirmUpload` can take the digest from storage instead of reading
+   * the bytes. Browsers without Web Crypto (pages served over plain HTTP) leave it out.
+   */
+  sha256: Sha256Digest.optional(),
 });
 export type UploadIntentInput = z.infer<typeof UploadIntentInput>;
 
@@ -46,8 +72,8 @@ export interface UploadIntent {
 
 /**
  * Records a pending attachment for a resident's file and returns the presigned POST for it. The
- * Content-Type, size range, key and server-side encryption are pinned in the policy; what arrives is
- * checked again by `confirmUpload`.
+ * policy pins the Content-Type, size range, key, server-side encryption and, when the browser sent
+ * one, the SHA-256. `confirmUpload` checks what arrives again.
  */
 export async function createUploadIntent(actor: Actor, input: unknown, ctx: UploadContext): Promise<UploadIntent> {
   if (actor.role !== "resident") throw new AppError("forbidden", "Only residents can upload evidence and documents.");
@@ -90,6 +116,7 @@ export async function createUploadIntent(actor: Actor, input: unknown, ctx: Uplo
       contentType: type.contentType,
       maxBytes: type.maxBytes,
       expiresInSeconds: UPLOAD_POLICY_SECONDS,
+      sha256: parsed.sha256,
     });
 
     await tx.insert(mediaAttachments).values({

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -6,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { GET as getObject } from "@/app/api/storage/object/route";
 import { POST as postUpload } from "@/app/api/storage/upload/route";
 import { auditEvents } from "@/db/schema";
+import { SNIFF_BYTES } from "@/lib/media/sniff";
 import type { Actor } from "@/lib/auth/types";
 import { getStorage } from "@/lib/storage";
 import { encodeUploadPolicy, signUploadPolicy, type LocalUploadPolicy } from "@/lib/storage/local-signing";
@@ -97,6 +99,60 @@ describe("local driver upload flow", () => {
     expect(download.headers.get("x-content-type-options")).toBe("nosniff");
     expect(download.headers.get("content-disposition")).toMatch(/^attachment; /);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it("confirms a pinned digest without reading the file", async () => {
+    const name = "recurser_Landscape_3.jpg";
+    const bytes = await readFile(path.join(photos, name));
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const photo = new Blob([bytes], { type: "image/jpeg" });
+    const intent = await createUploadIntent(resident, { purpose: "evidence", filename: name, declaredType: "image/jpeg", size: photo.size, sha256 }, ctx);
+    expect((await post(intent.fields, photo, name)).status).toBe(204);
+    expect(await getStorage().headObject("evidence", intent.fields.key!)).toEqual({ size: bytes.length, contentType: "image/jpeg", sha256 });
+
+    const readObject = vi.spyOn(getStorage(), "readObject");
+    try {
+      const confirmed = await confirmUpload(resident, intent.fileId, ctx);
+      expect(confirmed.sha256).toBe(sha256);
+      expect(confirmed.size).toBe(bytes.length);
+      // Only the first bytes are read, for the type sniff.
+      expect(readObject).toHaveBeenCalledTimes(1);
+      expect(readObject.mock.calls[0]![2]).toEqual({ start: 0, end: Math.min(bytes.length, SNIFF_BYTES) - 1 });
+    } finally {
+      readObject.mockRestore();
+    }
+    expect((await getAttachmentRow(environment.db, intent.fileId)).sha256).toBe(sha256);
+  });
+
+  it("refuses a body whose SHA-256 differs from the pinned one", async () => {
+    const bytes = await readFile(path.join(photos, "recurser_Landscape_6.jpg"));
+    const declared = createHash("sha256").update(bytes).digest("hex");
+    const altered = Buffer.from(bytes);
+    altered[altered.length - 3] = altered[altered.length - 3]! ^ 0xff;
+    const intent = await createUploadIntent(
+      resident,
+      { purpose: "evidence", filename: "altered.jpg", declaredType: "image/jpeg", size: altered.length, sha256: declared },
+      ctx,
+    );
+
+    const response = await post(intent.fields, new Blob([altered], { type: "image/jpeg" }), "altered.jpg");
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("bad_digest");
+    expect(body.error.message).toContain(declared);
+    expect(await getStorage().headObject("evidence", intent.fields.key!)).toBeNull();
+    expect(await readdir(path.join(environment.storageDir, ".uploads"))).toEqual([]);
+  });
+
+  it("refuses a form without the pinned checksum field", async () => {
+    const file = pdf("checksum");
+    const sha256 = createHash("sha256").update(Buffer.from(await file.arrayBuffer())).digest("hex");
+    const intent = await createUploadIntent(resident, { purpose: "evidence", filename: "checksum.pdf", declaredType: "application/pdf", size: file.size, sha256 }, ctx);
+    const fields = { ...intent.fields };
+    delete fields["x-amz-checksum-sha256"];
+    const response = await post(fields, file, "checksum.pdf");
+    expect(response.status).toBe(403);
+    expect(await errorCode(response)).toBe("condition_failed");
   });
 
   it("refuses a file over the type's limit", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,11 +55,34 @@ describe("S3 driver upload flow", () => {
     expect(intent.fields["x-amz-server-side-encryption"]).toBe("AES256");
     // No condition may leave the key or type open to a prefix match.
     expect(policy.conditions.filter((condition) => Array.isArray(condition) && condition[0] === "starts-with")).toEqual([]);
+    // Without a declared digest there is no checksum condition.
+    expect(JSON.stringify(policy.conditions)).not.toContain("x-amz-checksum");
 
     const expiresIn = Date.parse(policy.expiration) - before;
     expect(expiresIn).toBeGreaterThan(15 * 60 * 1000 - 5000);
     expect(expiresIn).toBeLessThanOrEqual(15 * 60 * 1000 + 5000);
     expect(Math.abs(Date.parse(intent.expiresAt) - Date.parse(policy.expiration))).toBeLessThan(5000);
+  });
+
+  it("pins a declared SHA-256 in the policy", async () => {
+    const bytes = await readFile(path.join(photos, "recurser_Landscape_3.jpg"));
+    const hex = createHash("sha256").update(bytes).digest("hex");
+    const base64 = Buffer.from(hex, "hex").toString("base64");
+    const intent = await createUploadIntent(
+      resident,
+      { purpose: "evidence", filename: "photo.jpg", declaredType: "image/jpeg", size: bytes.length, sha256: hex },
+      ctx,
+    );
+    const policy = JSON.parse(Buffer.from(intent.fields.Policy!, "base64").toString("utf8")) as PostPolicy;
+
+    expect(policy.conditions).toContainEqual({ "x-amz-checksum-algorithm": "SHA256" });
+    expect(policy.conditions).toContainEqual({ "x-amz-checksum-sha256": base64 });
+    expect(intent.fields["x-amz-checksum-algorithm"]).toBe("SHA256");
+    expect(intent.fields["x-amz-checksum-sha256"]).toBe(base64);
+    // The other conditions stay as they are without a digest.
+    expect(policy.conditions).toContainEqual({ "Content-Type": "image/jpeg" });
+    expect(policy.conditions).toContainEqual(["content-length-range", 1, 15 * 1024 * 1024]);
+    expect(policy.conditions).toContainEqual({ "x-amz-server-side-encryption": "AES256" });
   });
 
   it("uploads a photo straight to storage and confirms it", async () => {
@@ -70,7 +94,7 @@ describe("S3 driver upload flow", () => {
     const response = await fetch(intent.url, { method: "POST", body: buildUploadForm(intent.fields, photo, name) });
     expect(response.status).toBe(204);
     const head = await getStorage().headObject(bucketFor("evidence"), intent.fields.key!);
-    expect(head).toEqual({ size: bytes.length, contentType: "image/jpeg" });
+    expect(head).toEqual({ size: bytes.length, contentType: "image/jpeg", sha256: null });
 
     const confirmed = await confirmUpload(resident, intent.fileId, ctx);
     expect(confirmed.sha256).toBe("9599aa9d8e19db288baefe51d777224f6a79b2ae7d0a2be36168d06486825ec8");
