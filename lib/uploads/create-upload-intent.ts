@@ -1,23 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { and, count, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { withTenant } from "@/db/client";
-import { mediaAttachments, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import type { Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
+import type { Locale } from "@/lib/i18n";
 import { bucketFor, getStorage } from "@/lib/storage";
 import { buildObjectKey } from "@/lib/storage/keys";
 import type { UploadContext } from "./attachments";
-import { checkFile } from "./check-file";
+import { checkFile, type FileCheck } from "./check-file";
 import { UPLOAD_PURPOSES } from "./limits";
 import { createUploadTranslator } from "./messages";
+import { recordPendingAttachment } from "./record-pending-attachment";
 
 /** Validity of a presigned POST. */
 export const UPLOAD_POLICY_SECONDS = 15 * 60;
-
-// Unfinished intents a resident may hold at once. The cleanup job deletes them a day after
-// creation, so this bounds how many empty rows and upload policies one account can pile up.
-const MAX_PENDING_INTENTS = 30;
 
 const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 const BASE64_DIGEST = /^[A-Za-z0-9+/]{43}=$/;
@@ -79,69 +77,65 @@ export async function createUploadIntent(actor: Actor, input: unknown, ctx: Uplo
   if (actor.role !== "resident") throw new AppError("forbidden", "Only residents can upload evidence and documents.");
   const parsed = UploadIntentInput.parse(input);
 
-  return withTenant(actor.tenantId, async (tx) => {
-    const [user] = await tx
+  const check = checkFile(parsed, createUploadTranslator(ctx.locale ?? "en"));
+  if (!check.ok) {
+    // A refused file is rare enough to afford the lookup that confirms the resident and finds
+    // their language, so a non-resident is refused as forbidden here too.
+    const language = await getResidentLanguageOrThrow(actor);
+    const refusal = checkFile(parsed, createUploadTranslator(ctx.locale ?? language)) as Extract<FileCheck, { ok: false }>;
+    throw new AppError("invalid_input", refusal.message, { fieldErrors: { [refusal.field]: [refusal.message] } });
+  }
+  const type = check.type;
+
+  // Signing needs no database, so it happens before the insert and keeps its transaction short.
+  const fileId = randomUUID();
+  const bucket = bucketFor(parsed.purpose);
+  const key = buildObjectKey({ tenantId: actor.tenantId, purpose: parsed.purpose, fileId, now: new Date() });
+  const post = await getStorage().createPresignedPost({
+    bucket,
+    key,
+    contentType: type.contentType,
+    maxBytes: type.maxBytes,
+    expiresInSeconds: UPLOAD_POLICY_SECONDS,
+    sha256: parsed.sha256,
+  });
+
+  const outcome = await recordPendingAttachment(actor, {
+    fileId,
+    bucket,
+    key,
+    filename: parsed.filename,
+    declaredType: parsed.declaredType,
+    contentType: type.contentType,
+    declaredSize: parsed.size,
+    purpose: parsed.purpose,
+    uploadExpiresAt: post.expiresAt,
+  });
+  if (!outcome) throw new AppError("forbidden", "Only residents of this municipality can upload files here.");
+  if (!outcome.inserted) {
+    const t = createUploadTranslator(ctx.locale ?? outcome.preferredLanguage);
+    throw new AppError("rate_limited", t("tooManyPending", { count: outcome.pending }));
+  }
+
+  return {
+    fileId,
+    url: post.url,
+    fields: post.fields,
+    contentType: type.contentType,
+    maxBytes: type.maxBytes,
+    expiresAt: post.expiresAt.toISOString(),
+  };
+}
+
+/** Returns the resident's preferred language; anyone else is refused as in the intent itself. */
+async function getResidentLanguageOrThrow(actor: Actor): Promise<Locale> {
+  const [user] = await withTenant(actor.tenantId, (tx) =>
+    tx
       .select({ preferredLanguage: users.preferredLanguage })
       .from(users)
       .where(and(eq(users.id, actor.userId), eq(users.tenantId, actor.tenantId), eq(users.role, "resident")))
-      .limit(1);
-    if (!user) throw new AppError("forbidden", "Only residents of this municipality can upload files here.");
-    const t = createUploadTranslator(ctx.locale ?? user.preferredLanguage);
-
-    const check = checkFile(parsed, t);
-    if (!check.ok) throw new AppError("invalid_input", check.message, { fieldErrors: { [check.field]: [check.message] } });
-    const type = check.type;
-
-    const [pending] = await tx
-      .select({ value: count() })
-      .from(mediaAttachments)
-      .where(
-        and(
-          eq(mediaAttachments.tenantId, actor.tenantId),
-          eq(mediaAttachments.ownerId, actor.userId),
-          eq(mediaAttachments.state, "pending"),
-        ),
-      );
-    if ((pending?.value ?? 0) >= MAX_PENDING_INTENTS) {
-      throw new AppError("rate_limited", t("tooManyPending", { count: pending!.value }));
-    }
-
-    const fileId = randomUUID();
-    const now = new Date();
-    const bucket = bucketFor(parsed.purpose);
-    const key = buildObjectKey({ tenantId: actor.tenantId, purpose: parsed.purpose, fileId, now });
-    const post = await getStorage().createPresignedPost({
-      bucket,
-      key,
-      contentType: type.contentType,
-      maxBytes: type.maxBytes,
-      expiresInSeconds: UPLOAD_POLICY_SECONDS,
-      sha256: parsed.sha256,
-    });
-
-    await tx.insert(mediaAttachments).values({
-      tenantId: actor.tenantId,
-      ownerId: actor.userId,
-      fileId,
-      bucket,
-      objectKey: key,
-      originalFilename: parsed.filename,
-      declaredContentType: parsed.declaredType,
-      contentType: type.contentType,
-      declaredSize: parsed.size,
-      purpose: parsed.purpose,
-      source: "web",
-      state: "pending",
-      uploadExpiresAt: post.expiresAt,
-    });
-
-    return {
-      fileId,
-      url: post.url,
-      fields: post.fields,
-      contentType: type.contentType,
-      maxBytes: type.maxBytes,
-      expiresAt: post.expiresAt.toISOString(),
-    };
-  });
+      .limit(1),
+  );
+  if (!user) throw new AppError("forbidden", "Only residents of this municipality can upload files here.");
+  return user.preferredLanguage;
 }
