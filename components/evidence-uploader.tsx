@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type CSSPrope
 import { useDropzone } from "react-dropzone";
 import { confirmUploadAction, requestUploadIntent } from "@/app/actions/uploads";
 import type { Locale } from "@/lib/i18n";
+import { computeFileSha256 } from "@/lib/uploads/client/file-digest";
 import { postToStorage, type StoragePostFailure } from "@/lib/uploads/client/storage-post";
 import { uploadFile, type UploadDependencies, type UploadOutcome } from "@/lib/uploads/client/upload-file";
 import { acceptAttribute, type UploadPurpose } from "@/lib/uploads/limits";
@@ -45,6 +46,7 @@ interface Item {
 }
 
 const dependencies: UploadDependencies = {
+  digestFile: computeFileSha256,
   requestIntent: (input, locale) => requestUploadIntent(input, locale),
   postFile: postToStorage,
   confirm: (fileId, locale) => confirmUploadAction(fileId, locale),
@@ -54,6 +56,7 @@ const STORAGE_MESSAGES: Record<StoragePostFailure, UploaderMessageKey> = {
   policy_expired: "failedExpired",
   too_large: "failedTooLarge",
   too_small: "failedTooSmall",
+  bad_digest: "failedDenied",
   denied: "failedDenied",
   network: "failedNetwork",
   unavailable: "failedUnavailable",

@@ -18,6 +18,13 @@ describe("classifyStoragePostFailure", () => {
     expect(classifyStoragePostFailure(413, "")).toBe("too_large");
   });
 
+  it("maps a checksum mismatch", () => {
+    expect(classifyStoragePostFailure(400, "<Error><Code>BadDigest</Code><Message>The SHA256 you specified did not match.</Message></Error>")).toBe(
+      "bad_digest",
+    );
+    expect(classifyStoragePostFailure(400, JSON.stringify({ error: { code: "bad_digest", message: "x" } }))).toBe("bad_digest");
+  });
+
   it("maps other refusals and outages", () => {
     expect(classifyStoragePostFailure(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>")).toBe("denied");
     expect(classifyStoragePostFailure(503, "<Error><Code>SlowDown</Code></Error>")).toBe("unavailable");

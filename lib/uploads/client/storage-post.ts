@@ -7,6 +7,8 @@ export type StoragePostFailure =
   | "policy_expired"
   | "too_large"
   | "too_small"
+  /** The body's SHA-256 differs from the one the policy pins: the file changed after it was hashed. */
+  | "bad_digest"
   /** Storage refused the policy or signature for another reason. */
   | "denied"
   /** No response: connection lost, CORS refused, or the request was cut off early. */
@@ -37,6 +39,7 @@ export function classifyStoragePostFailure(status: number, body: string): Storag
   }
   if (code === "EntityTooLarge" || code === "entity_too_large" || status === 413) return "too_large";
   if (code === "EntityTooSmall" || code === "entity_too_small") return "too_small";
+  if (code === "BadDigest" || code === "XAmzContentChecksumMismatch" || code === "bad_digest") return "bad_digest";
   if (status >= 500) return "unavailable";
   return "denied";
 }

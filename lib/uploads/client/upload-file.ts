@@ -11,6 +11,8 @@ import type { StoragePostFailure, StoragePostResult } from "./storage-post";
 // confirm. The server calls and the POST are passed in, so tests can drive the sequence with fakes.
 
 export interface UploadDependencies {
+  /** Lower-case hex SHA-256 of the file, or null when the browser cannot compute one. */
+  digestFile: (file: File) => Promise<string | null>;
   requestIntent: (input: UploadIntentInput, locale: Locale) => Promise<ActionResult<UploadIntent>>;
   postFile: (input: { url: string; fields: Record<string, string>; file: File; onProgress: (fraction: number) => void; signal?: AbortSignal }) => Promise<StoragePostResult>;
   confirm: (fileId: string, locale: Locale) => Promise<ActionResult<ConfirmedUpload>>;
@@ -41,11 +43,14 @@ export async function uploadFile(input: {
   const check = checkFile(request, createUploadTranslator(locale));
   if (!check.ok) return { ok: false, kind: "check", message: check.message };
 
-  // A policy can expire while the resident waits on a slow connection; one fresh intent is tried.
+  // One fresh intent is tried when the policy expired while the resident waited on a slow
+  // connection, or when the file changed after it was hashed, which needs a new digest.
   let fileId: string | null = null;
   for (let attempt = 1; attempt <= 2; attempt += 1) {
     input.onPhase("requesting");
-    const intent = await dependencies.requestIntent(request, locale);
+    // Without a digest the upload still works: the server then hashes the stored object itself.
+    const sha256 = await dependencies.digestFile(file).catch(() => null);
+    const intent = await dependencies.requestIntent(sha256 ? { ...request, sha256 } : request, locale);
     if (!intent.ok) return { ok: false, kind: "server", code: intent.code, message: intent.message };
 
     input.onPhase("uploading");
@@ -61,7 +66,8 @@ export async function uploadFile(input: {
       fileId = intent.data.fileId;
       break;
     }
-    if (posted.failure !== "policy_expired" || attempt === 2) return { ok: false, kind: "storage", failure: posted.failure };
+    const retryable = posted.failure === "policy_expired" || posted.failure === "bad_digest";
+    if (!retryable || attempt === 2) return { ok: false, kind: "storage", failure: posted.failure };
   }
 
   input.onPhase("confirming");
