@@ -198,5 +198,12 @@ export const migrations: EmbeddedMigration[] = [
       "ALTER TABLE \"whatsapp_conversations\" FORCE ROW LEVEL SECURITY;",
       "ALTER TABLE \"notification_deliveries\" FORCE ROW LEVEL SECURITY;"
     ]
+  },
+  {
+    "tag": "0008_attachments_owner_state_index",
+    "hash": "b072abb364cfd61e6cf79d7995e1bea15142c7e8e12d0655035a94be42d28227",
+    "statements": [
+      "CREATE INDEX \"media_attachments_owner_id_state_idx\" ON \"media_attachments\" USING btree (\"owner_id\",\"state\");"
+    ]
   }
 ];

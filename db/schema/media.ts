@@ -61,6 +61,8 @@ export const mediaAttachments = pgTable(
     uniqueIndex("media_attachments_file_id_idx").on(t.fileId),
     /** Evidence shown on a ticket. */
     index("media_attachments_ticket_id_idx").on(t.ticketId),
+    /** Per-resident limit on pending upload intents. */
+    index("media_attachments_owner_id_state_idx").on(t.ownerId, t.state),
     /** Cleanup of intents never confirmed. */
     index("media_attachments_state_created_at_idx").on(t.state, t.createdAt),
     ...tenantPolicies("media_attachments"),

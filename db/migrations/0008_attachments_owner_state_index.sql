@@ -1,0 +1,1 @@
+CREATE INDEX "media_attachments_owner_id_state_idx" ON "media_attachments" USING btree ("owner_id","state");
