@@ -27,8 +27,8 @@ function isPhoto(file: File): boolean {
 
 /**
  * Reads the EXIF GPS position of each photo the resident adds, in the browser and while it uploads,
- * and offers it as the report's location. Nothing is used without the resident's
- * answer. A photo without a usable position leads to a request to add the location another way.
+ * and offers it as the report's location. Nothing is used until the resident
+ * accepts. A photo without a usable position leads to a request to add the location another way.
  */
 export function PhotoLocationOffer({ files, locale, hasCoordinates, usedFileKey, onUse }: PhotoLocationOfferProps) {
   const t = useMemo(() => photoLocationTranslator(locale), [locale]);

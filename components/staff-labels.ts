@@ -50,7 +50,7 @@ const TYPE_LABELS: Record<string, string> = {
   "application/pdf": "PDF document",
 };
 
-/** A readable label for a MIME type, such as "JPEG image", falling back to the type family. */
+/** Returns a readable label for a MIME type, such as "JPEG image", falling back to the type family. */
 export function contentTypeLabel(contentType: string): string {
   const known = TYPE_LABELS[contentType.toLowerCase()];
   if (known) return known;

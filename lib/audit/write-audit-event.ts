@@ -9,7 +9,7 @@ export interface AuditEventInput {
   action: string;
   targetType: string;
   targetId: string | null;
-  /** Why the actor did it, where the action requires a stated reason (revealing GBV details). */
+  /** Reason the actor stated, where the action requires one (revealing GBV details). */
   reason?: string | null;
   requestId?: string | null;
   /** Facts about the change. Never put a secret or GBV details here: staff read it in ticket history. */

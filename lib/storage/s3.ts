@@ -50,7 +50,7 @@ export class S3StorageDriver implements StorageDriver {
     if (input.sha256) {
       // S3 computes the SHA-256 of the body and rejects the POST when it differs, then keeps the
       // value for HeadObject. NOTE: the S3 API reference documents these checksum fields for PUT
-      // (as headers) and says POST takes PUT's headers as form fields, but its POST Object page does
+      // (as headers) and states that POST takes PUT's headers as form fields, but its POST Object page does
       // not list them. Confirm that a bucket rejects a wrong digest before relying on it.
       pinned["x-amz-checksum-algorithm"] = "SHA256";
       pinned["x-amz-checksum-sha256"] = Buffer.from(input.sha256, "hex").toString("base64");

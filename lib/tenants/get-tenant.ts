@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 export type Tenant = typeof tenants.$inferSelect;
 
 // Lower-case letters, digits and single hyphens, as in /m/tshwane. Anything else cannot be a
-// tenant, so it is answered without a query.
+// tenant, so the lookup returns null without a query.
 const TenantSlug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(63);
 
 // The tenant list has no row-level security (every user may read it), so these reads run on the

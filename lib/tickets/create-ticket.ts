@@ -45,7 +45,7 @@ export type CreateTicketInput = z.input<typeof CreateTicketInput>;
 
 export interface CreateTicketContext {
   requestId: string;
-  /** Where the report came from; the WhatsApp conversation passes "whatsapp". */
+  /** Channel the report came through; the WhatsApp conversation passes "whatsapp". */
   channel?: "web" | "whatsapp";
 }
 

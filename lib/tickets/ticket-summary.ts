@@ -38,8 +38,8 @@ export const ticketSummaryColumns = {
 export const ticketCategoryJoin = and(eq(categories.id, tickets.categoryId), eq(categories.tenantId, tickets.tenantId));
 
 /**
- * Whether the actor may see where a sensitive ticket happened and who reported it. The place of a
- * GBV report can identify the person, so only saps_liaison sees it.
+ * Returns whether the actor may see where a sensitive ticket happened and who reported it. The place of a
+ * GBV report can identify the person, so only saps_liaison may see it.
  */
 export function maySeeSensitiveDetails(actor: Actor): boolean {
   return actor.role === "saps_liaison";

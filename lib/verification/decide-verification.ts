@@ -43,7 +43,7 @@ export type DecideVerificationInput = z.input<typeof DecideVerificationInput>;
  * Records a manager's decision on a verification request. Approving sets the resident `verified`
  * with the reviewed address; rejecting needs a reason and sets them `rejected`. The decision is
  * audited and the outcome is sent to the resident on the channel they uploaded from, in the same
- * transaction. The message never repeats what the document says.
+ * transaction. The message never repeats text from the document.
  */
 export async function decideVerification(
   actor: Actor,

@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 
-/** Why a file cannot be read as a proof of residence. The codes are stable for message catalogues. */
+/** Reason code for a file that cannot be read as a proof of residence; stable for message catalogues. */
 export type RejectionReason =
   | "unsupported_type"
   | "corrupt"

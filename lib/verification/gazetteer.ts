@@ -145,7 +145,7 @@ export interface AddressQuery {
 }
 
 /**
- * How an address relates to a tenant's gazetteer, strongest evidence first:
+ * Match between an address and a tenant's gazetteer, strongest evidence first:
  * - suburb_and_postal_code: a listed suburb with its own postal code;
  * - suburb_and_city: a listed suburb in a listed city, postal code missing or different;
  * - city_and_postal_code: a city wholly inside the municipality with one of its postal codes;
@@ -178,7 +178,7 @@ export function lookUpPlace(gazetteer: TenantGazetteer, query: AddressQuery): Pl
   return { kind: "none", place: null };
 }
 
-/** Whether a municipality name printed on a bill names the tenant's municipality. */
+/** Returns whether a municipality name printed on a bill names the tenant's municipality. */
 export function isTenantMunicipality(gazetteer: TenantGazetteer, municipalityName: string): boolean {
   const known = findMunicipality(municipalityName);
   return (known?.name ?? municipalityName).toUpperCase() === gazetteer.municipality.toUpperCase();

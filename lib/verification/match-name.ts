@@ -31,7 +31,7 @@ export function nameTokens(name: string): string[] {
 /**
  * Decides whether a name printed on a document names the resident. The surnames (last tokens) must
  * be equal, and each given name or initial on the document must match, in order, a given name of the
- * resident (an initial matches any name that starts with it); the same holds the other way round, so
+ * resident (an initial matches any name that starts with it); the same applies the other way round, so
  * a document may leave out a middle name. "T. Mokoena" matches "Thandi Mokoena"; "T Mokoena" does
  * not match "Sipho Mokoena". A document that prints the surname first ("MOKOENA THANDI") matches too.
  * `conflict` is true when the names clearly belong to different people, false when there is too

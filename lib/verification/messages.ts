@@ -1,7 +1,7 @@
 import { createTranslator, defineMessages, type Locale } from "../i18n";
 
 // Resident-facing text about proof of residence: the /m/{slug}/verify page and the outcome message
-// sent after a manager decides. Outcome messages never repeat what the document says.
+// sent after a manager decides. Outcome messages never repeat text from the document.
 // NOTE: the isiZulu and Afrikaans texts are the developers' translations and still need review by
 // first-language speakers.
 

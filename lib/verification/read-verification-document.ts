@@ -43,7 +43,7 @@ export async function readVerificationDocument(payload: Record<string, unknown>,
     return;
   }
   const { request, document, resident, tenant } = row;
-  // A manager may decide before the reader finishes; the decision stands and the reading is skipped.
+  // A manager may decide before the reader finishes; the decision is kept and the reading is skipped.
   if (request.state !== "queued" && request.state !== "reading") {
     log.info({ verificationRequestId, state: request.state }, "verification request already decided or read; skipping");
     return;
@@ -52,7 +52,7 @@ export async function readVerificationDocument(payload: Record<string, unknown>,
   let reading: ProofOfResidenceReading | null = null;
   let failure: string | null = null;
   // NOTE: the worker runs handlers inside the tenant transaction, so OCR (about 10 s for an A4 scan)
-  // holds a database connection. Under PGlite, which has a single connection, other requests wait meanwhile.
+  // keeps a database connection busy. Under PGlite, which has a single connection, other requests wait meanwhile.
   try {
     const bytes = await readDocumentBytes(document.bucket, document.objectKey);
     const sha256 = createHash("sha256").update(bytes).digest("hex");

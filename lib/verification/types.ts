@@ -32,7 +32,7 @@ export interface PageText {
   confidence: number;
 }
 
-/** Where the text came from: a PDF's own text layer, or OCR of an image or a rendered PDF page. */
+/** Source of the text: a PDF's own text layer, or OCR of an image or a rendered PDF page. */
 export type TextSource = "text_layer" | "ocr";
 
 export interface DocumentText {

@@ -45,7 +45,7 @@ export type ReviewedFieldName = keyof ReviewedFields;
 
 export const REVIEWED_FIELD_NAMES = Object.keys(ReviewedFields.shape) as ReviewedFieldName[];
 
-/** What the reader stores in extracted_fields: the extracted fields, plus the reviewer's corrections once decided. */
+/** Contents of extracted_fields: the extracted fields, plus the reviewer's corrections once decided. */
 export type StoredFields = ExtractedFields & { reviewed?: ReviewedFields };
 
 export function toStoredFields(value: unknown): StoredFields | null {
@@ -56,7 +56,7 @@ export function toStoredChecks(value: unknown): ResidenceChecks | null {
   return value && typeof value === "object" && "statementDate" in value ? (value as ResidenceChecks) : null;
 }
 
-/** The extracted value of each reviewable field, or "" where the reader found none. */
+/** Returns the extracted value of each reviewable field, or "" where the reader found none. */
 export function extractedValues(fields: ExtractedFields | null): Required<ReviewedFields> {
   return {
     holderName: fields?.holderName.value ?? "",

@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness and readiness: answers 200 once the database is reachable and migrated. */
+/** Liveness and readiness: returns 200 once the database is reachable and migrated. */
 export async function GET(): Promise<Response> {
   try {
     const db = await getDb();
