@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Tx } from "@/db/client";
+import { queryAsTenant, type Tx } from "@/db/client";
+import { mapTableRow } from "@/db/rows";
 import { mediaAttachments, users } from "@/db/schema";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { Actor } from "@/lib/auth/types";
@@ -47,6 +48,29 @@ export async function getOwnAttachmentOrThrow(tx: Tx, actor: Actor, fileId: stri
     .limit(1);
   if (!row) throw attachmentNotFound(t);
   return row;
+}
+
+/**
+ * Loads the actor's own attachment in their tenant in one round trip. Anyone else's is not_found.
+ * Returns what getOwnAttachmentOrThrow returns, for callers that need no transaction around the read.
+ */
+export async function loadOwnAttachment(actor: Actor, fileId: string, t: UploadTranslator): Promise<Attachment> {
+  const [row] = await queryAsTenant<Record<string, unknown>>(
+    actor.tenantId,
+    sql`select * from media_attachments where file_id = ${fileId} and tenant_id = ${actor.tenantId} and owner_id = ${actor.userId} limit 1`,
+  );
+  if (!row) throw attachmentNotFound(t);
+  return mapTableRow(mediaAttachments, row);
+}
+
+/** Reads the user's preferred language in one round trip under the tenant's RLS, and falls back to English. */
+export async function resolveLocaleAsTenant(actor: Actor): Promise<Locale> {
+  const [user] = await queryAsTenant<{ preferredLanguage: string }>(
+    actor.tenantId,
+    sql`select preferred_language as "preferredLanguage" from users where id = ${actor.userId} and tenant_id = ${actor.tenantId} limit 1`,
+  );
+  const preferred = user?.preferredLanguage;
+  return isLocale(preferred) ? preferred : "en";
 }
 
 /** Chooses the given locale, else the user's preferred language, else English. */

@@ -11,6 +11,7 @@ import { S3RVER_CREDENTIALS, startS3Server, type S3TestServer } from "@/test/s3-
 import { buildUploadForm } from "./client/storage-post";
 import { confirmUpload } from "./confirm-upload";
 import { createUploadIntent, type UploadIntent } from "./create-upload-intent";
+import { forgetIntent, recallIntent, rememberIntent } from "./intent-cache";
 import { actorFor, createTenant, createUser, getAttachmentRow, startUploadTestEnvironment, type UploadTestEnvironment } from "./test-factories";
 
 // s3rver stores whatever is posted without checking the policy. It plays storage that failed to
@@ -139,6 +140,21 @@ describe("confirmUpload", () => {
 
   it("refuses an expired intent", async () => {
     const intent = await createUploadIntent(resident, { purpose: "evidence", filename: "late.jpg", declaredType: "image/jpeg", size: 100 }, ctx);
+    const remembered = recallIntent(resident, intent.fileId);
+    expect(remembered?.uploadExpiresAt.toISOString()).toBe(intent.expiresAt);
+    // Moving the clock would also skew the S3 client's request signatures, so the remembered
+    // intent is made to have expired instead.
+    rememberIntent({ ...remembered!, uploadExpiresAt: new Date(Date.now() - 1000) });
+    await expect(confirmUpload(resident, intent.fileId, ctx)).rejects.toMatchObject({
+      code: "invalid_input",
+      message: 'The time to upload "late.jpg" ran out (15 minutes). Please add the file again.',
+    });
+  });
+
+  it("refuses an expired intent from another server", async () => {
+    const intent = await createUploadIntent(resident, { purpose: "evidence", filename: "late.jpg", declaredType: "image/jpeg", size: 100 }, ctx);
+    // This process remembers the intents it issued. One issued elsewhere is read from the database.
+    forgetIntent(intent.fileId);
     await environment.db
       .update(mediaAttachments)
       .set({ uploadExpiresAt: new Date(Date.now() - 1000) })
@@ -147,6 +163,25 @@ describe("confirmUpload", () => {
       code: "invalid_input",
       message: 'The time to upload "late.jpg" ran out (15 minutes). Please add the file again.',
     });
+  });
+
+  it("keeps a remembered intent rejected elsewhere", async () => {
+    const bytes = await readFile(path.join(photos, "recurser_Landscape_6.jpg"));
+    const intent = await intentAndPost({ filename: "twice.jpg", declaredType: "image/jpeg", declaredSize: bytes.length, body: new Blob([bytes]) });
+    await environment.db
+      .update(mediaAttachments)
+      .set({ state: "rejected", rejectionReason: "rejected elsewhere" })
+      .where(eq(mediaAttachments.fileId, intent.fileId));
+
+    await expect(confirmUpload(resident, intent.fileId, ctx)).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("twice.jpg"),
+    });
+    const row = await getAttachmentRow(environment.db, intent.fileId);
+    expect(row.state).toBe("rejected");
+    expect(row.sha256).toBeNull();
+    const audits = await environment.db.select().from(auditEvents).where(eq(auditEvents.targetId, row.id));
+    expect(audits).toEqual([]);
   });
 
   it("hides another resident's file", async () => {

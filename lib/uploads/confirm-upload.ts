@@ -1,22 +1,24 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import { withTenant } from "@/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { queryAsTenant, withTenant } from "@/db/client";
+import { mapTableRow } from "@/db/rows";
 import { mediaAttachments } from "@/db/schema";
 import type { Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
 import { requestLogger } from "@/lib/log";
 import { detectHeif } from "@/lib/media/heif";
-import { queueAttachmentProcessing } from "@/lib/media/queue-attachment-processing";
+import { PROCESS_ATTACHMENT_ATTEMPTS, PROCESS_ATTACHMENT_JOB } from "@/lib/media/queue-attachment-processing";
 import { sniffContentType, SNIFF_BYTES } from "@/lib/media/sniff";
 import { getStorage, type ObjectHead } from "@/lib/storage";
 import {
-  getOwnAttachmentOrThrow,
+  loadOwnAttachment,
   parseFileId,
   recordAuditEvent,
-  resolveLocale,
+  resolveLocaleAsTenant,
   type Attachment,
   type UploadContext,
 } from "./attachments";
+import { forgetIntent, recallIntent, type PendingUpload } from "./intent-cache";
 import { ALLOWED_TYPES, formatBytes, normalizeContentType } from "./limits";
 import { createUploadTranslator, type UploadTranslator } from "./messages";
 
@@ -47,14 +49,17 @@ interface Rejection {
 export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadContext): Promise<ConfirmedUpload> {
   const log = requestLogger({ requestId: ctx.requestId, tenantId: actor.tenantId, route: "confirmUpload" });
 
-  const { attachment, t } = await withTenant(actor.tenantId, async (tx) => {
-    const translator = createUploadTranslator(await resolveLocale(tx, actor, ctx.locale));
-    const id = parseFileId(fileId, translator);
-    return { attachment: await getOwnAttachmentOrThrow(tx, actor, id, translator), t: translator };
-  });
+  const t = createUploadTranslator(ctx.locale ?? (await resolveLocaleAsTenant(actor)));
+  const id = parseFileId(fileId, t);
+  let remembered = recallIntent(actor, id);
+  if (!remembered) {
+    const row = await loadOwnAttachment(actor, id, t);
+    if (row.state === "uploaded" || row.state === "processed") return toConfirmed(row);
+    if (row.state === "rejected") throw new AppError("invalid_input", t("alreadyRejected", { filename: row.originalFilename }));
+    remembered = row;
+  }
+  const attachment: PendingUpload = remembered;
   const filename = attachment.originalFilename;
-  if (attachment.state === "uploaded" || attachment.state === "processed") return toConfirmed(attachment);
-  if (attachment.state === "rejected") throw new AppError("invalid_input", t("alreadyRejected", { filename }));
 
   const storage = getStorage();
   const head = await storage.headObject(attachment.bucket, attachment.objectKey);
@@ -101,40 +106,65 @@ export async function confirmUpload(actor: Actor, fileId: unknown, ctx: UploadCo
     });
   }
 
-  const confirmed = await withTenant(actor.tenantId, async (tx) => {
-    const [updated] = await tx
-      .update(mediaAttachments)
-      .set({ state: "uploaded", size, sha256, sniffedContentType: sniffed, confirmedAt: new Date() })
-      .where(
-        and(
-          eq(mediaAttachments.id, attachment.id),
-          eq(mediaAttachments.tenantId, actor.tenantId),
-          eq(mediaAttachments.state, "pending"),
-        ),
-      )
-      .returning();
-    if (!updated) {
-      // A second confirm that ran at the same time finished first: report its outcome.
-      const current = await getOwnAttachmentOrThrow(tx, actor, attachment.fileId, t);
-      if (current.state === "rejected") throw new AppError("invalid_input", t("alreadyRejected", { filename }));
-      return toConfirmed(current);
-    }
-
-    await queueAttachmentProcessing(tx, { tenantId: actor.tenantId, attachmentId: updated.id });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "attachment.uploaded",
-      attachment: updated,
-      requestId: ctx.requestId,
-      metadata: { purpose: updated.purpose, contentType: updated.contentType, size, sha256 },
-    });
-    return toConfirmed(updated);
-  });
+  const updated = await markUploaded(actor, attachment, { size, sha256, sniffed }, ctx);
+  forgetIntent(attachment.fileId);
+  if (!updated) {
+    // A second confirm that ran at the same time finished first: report its outcome.
+    const current = await loadOwnAttachment(actor, attachment.fileId, t);
+    if (current.state === "rejected") throw new AppError("invalid_input", t("alreadyRejected", { filename }));
+    return toConfirmed(current);
+  }
+  const confirmed = toConfirmed(updated);
   log.info({ fileId: attachment.fileId, size, contentType: attachment.contentType }, "upload confirmed");
   return confirmed;
 }
 
-function checkHead(attachment: Attachment, head: ObjectHead, t: UploadTranslator): Rejection | null {
+/**
+ * Marks a pending attachment uploaded, queues its processing job and writes its audit event in one
+ * statement, so one transaction and one round trip. Confirm runs for every upload, and its fixed
+ * cost eats into what the direct upload saves over receiving the file. Returns null when the
+ * attachment is no longer pending, because another confirm or a rejection came first.
+ */
+async function markUploaded(
+  actor: Actor,
+  attachment: PendingUpload,
+  stored: { size: number; sha256: string; sniffed: string },
+  ctx: UploadContext,
+): Promise<Attachment | null> {
+  const metadata = JSON.stringify({
+    fileId: attachment.fileId,
+    purpose: attachment.purpose,
+    contentType: attachment.contentType,
+    size: stored.size,
+    sha256: stored.sha256,
+  });
+  const rows = await queryAsTenant<Record<string, unknown>>(
+    actor.tenantId,
+    sql`
+      with updated as (
+        update media_attachments
+        set state = 'uploaded', size = ${stored.size}, sha256 = ${stored.sha256}, sniffed_content_type = ${stored.sniffed},
+          confirmed_at = now(), updated_at = now()
+        where id = ${attachment.id} and tenant_id = ${actor.tenantId} and owner_id = ${actor.userId} and state = 'pending'
+        returning *
+      ),
+      job as (
+        insert into jobs (tenant_id, kind, payload, max_attempts)
+        select tenant_id, ${PROCESS_ATTACHMENT_JOB}, jsonb_build_object('attachmentId', id), ${PROCESS_ATTACHMENT_ATTEMPTS}::int
+        from updated
+      ),
+      audit as (
+        insert into audit_events (tenant_id, actor_id, action, target_type, target_id, request_id, metadata)
+        select tenant_id, ${actor.userId}::uuid, 'attachment.uploaded', 'media_attachment', id, ${ctx.requestId}, ${metadata}::jsonb
+        from updated
+      )
+      select * from updated
+    `,
+  );
+  return rows[0] ? mapTableRow(mediaAttachments, rows[0]) : null;
+}
+
+function checkHead(attachment: PendingUpload, head: ObjectHead, t: UploadTranslator): Rejection | null {
   const filename = attachment.originalFilename;
   const allowed = ALLOWED_TYPES[attachment.purpose].find((type) => type.contentType === attachment.contentType);
   const maxBytes = allowed?.maxBytes ?? 0;
@@ -167,7 +197,7 @@ function checkHead(attachment: Attachment, head: ObjectHead, t: UploadTranslator
   return null;
 }
 
-async function readFirstBytes(attachment: Attachment, length: number): Promise<Buffer> {
+async function readFirstBytes(attachment: PendingUpload, length: number): Promise<Buffer> {
   const stream = await getStorage().readObject(attachment.bucket, attachment.objectKey, { start: 0, end: length - 1 });
   const chunks: Buffer[] = [];
   let total = 0;
@@ -180,7 +210,7 @@ async function readFirstBytes(attachment: Attachment, length: number): Promise<B
   return Buffer.concat(chunks).subarray(0, length);
 }
 
-async function hashObject(attachment: Attachment): Promise<{ sha256: string; size: number }> {
+async function hashObject(attachment: PendingUpload): Promise<{ sha256: string; size: number }> {
   const hash = createHash("sha256");
   let size = 0;
   for await (const chunk of await getStorage().readObject(attachment.bucket, attachment.objectKey)) {
@@ -196,11 +226,12 @@ async function hashObject(attachment: Attachment): Promise<{ sha256: string; siz
  */
 async function rejectAttachment(
   actor: Actor,
-  attachment: Attachment,
+  attachment: PendingUpload,
   rejection: Rejection,
   ctx: UploadContext,
   log: ReturnType<typeof requestLogger>,
 ): Promise<void> {
+  forgetIntent(attachment.fileId);
   await withTenant(actor.tenantId, async (tx) => {
     const [updated] = await tx
       .update(mediaAttachments)

@@ -11,6 +11,7 @@ import { buildObjectKey } from "@/lib/storage/keys";
 import type { UploadContext } from "./attachments";
 import { checkFile, type FileCheck } from "./check-file";
 import { UPLOAD_PURPOSES } from "./limits";
+import { rememberIntent } from "./intent-cache";
 import { createUploadTranslator } from "./messages";
 import { recordPendingAttachment } from "./record-pending-attachment";
 
@@ -100,7 +101,8 @@ export async function createUploadIntent(actor: Actor, input: unknown, ctx: Uplo
     sha256: parsed.sha256,
   });
 
-  const outcome = await recordPendingAttachment(actor, {
+  const row = {
+    id: randomUUID(),
     fileId,
     bucket,
     key,
@@ -110,12 +112,26 @@ export async function createUploadIntent(actor: Actor, input: unknown, ctx: Uplo
     declaredSize: parsed.size,
     purpose: parsed.purpose,
     uploadExpiresAt: post.expiresAt,
-  });
+  };
+  const outcome = await recordPendingAttachment(actor, row);
   if (!outcome) throw new AppError("forbidden", "Only residents of this municipality can upload files here.");
   if (!outcome.inserted) {
     const t = createUploadTranslator(ctx.locale ?? outcome.preferredLanguage);
     throw new AppError("rate_limited", t("tooManyPending", { count: outcome.pending }));
   }
+  rememberIntent({
+    id: row.id,
+    tenantId: actor.tenantId,
+    ownerId: actor.userId,
+    fileId,
+    bucket,
+    objectKey: key,
+    originalFilename: row.filename,
+    contentType: row.contentType,
+    declaredSize: row.declaredSize,
+    purpose: row.purpose,
+    uploadExpiresAt: row.uploadExpiresAt,
+  });
 
   return {
     fileId,

@@ -26,6 +26,7 @@ async function newResident(): Promise<Actor> {
 
 function pendingRow(actor: Actor, fileId: string = randomUUID()): PendingAttachment {
   return {
+    id: randomUUID(),
     fileId,
     bucket: "evidence",
     key: `${actor.tenantId}/evidence/2026/01/${fileId}`,

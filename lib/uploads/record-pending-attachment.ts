@@ -22,6 +22,8 @@ export const MAX_PENDING_INTENTS = 30;
 const MAX_BATCH = 64;
 
 export interface PendingAttachment {
+  /** Row id, chosen by the caller so it can remember the row without reading it back. */
+  id: string;
   fileId: string;
   bucket: string;
   key: string;
@@ -99,6 +101,7 @@ async function insertBatch(tenantId: string, batch: Waiting[]): Promise<PendingO
   const requested = JSON.stringify(
     batch.map((waiting, position) => ({
       position,
+      id: waiting.row.id,
       owner_id: waiting.ownerId,
       file_id: waiting.row.fileId,
       bucket: waiting.row.bucket,
@@ -113,7 +116,7 @@ async function insertBatch(tenantId: string, batch: Waiting[]): Promise<PendingO
   );
   const statement = sql`
     with requested as (
-      select * from jsonb_to_recordset(${requested}::jsonb) as r(position int, owner_id uuid, file_id uuid, bucket text,
+      select * from jsonb_to_recordset(${requested}::jsonb) as r(position int, id uuid, owner_id uuid, file_id uuid, bucket text,
         object_key text, original_filename text, declared_content_type text, content_type text, declared_size bigint,
         purpose attachment_purpose, upload_expires_at timestamptz)
     ),
@@ -130,9 +133,9 @@ async function insertBatch(tenantId: string, batch: Waiting[]): Promise<PendingO
       left join pending p on p.owner_id = r.owner_id
     ),
     inserted as (
-      insert into media_attachments (tenant_id, owner_id, file_id, bucket, object_key, original_filename,
+      insert into media_attachments (id, tenant_id, owner_id, file_id, bucket, object_key, original_filename,
         declared_content_type, content_type, declared_size, purpose, source, state, upload_expires_at)
-      select ${tenantId}::uuid, owner_id, file_id, bucket, object_key, original_filename,
+      select id, ${tenantId}::uuid, owner_id, file_id, bucket, object_key, original_filename,
         declared_content_type, content_type, declared_size, purpose, 'web', 'pending', upload_expires_at
       from checked
       where pending < ${MAX_PENDING_INTENTS}
