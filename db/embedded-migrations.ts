@@ -205,5 +205,13 @@ export const migrations: EmbeddedMigration[] = [
     "statements": [
       "CREATE INDEX \"media_attachments_owner_id_state_idx\" ON \"media_attachments\" USING btree (\"owner_id\",\"state\");"
     ]
+  },
+  {
+    "tag": "0009_staff_sign_in_lockout",
+    "hash": "b5bdd7e96037a1c2c240fb103b0d88c71ec3934e5fd4c33c82848b250516b44a",
+    "statements": [
+      "ALTER TABLE \"users\" ADD COLUMN \"failed_sign_ins\" integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE \"users\" ADD COLUMN \"sign_in_locked_until\" timestamp with time zone;"
+    ]
   }
 ];

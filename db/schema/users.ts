@@ -27,6 +27,10 @@ export const users = pgTable(
     verificationDocumentId: uuid("verification_document_id"),
     verifiedAt: timestamp("verified_at", { withTimezone: true }),
     preferredLanguage: languageCode("preferred_language").notNull().default("en"),
+    /** Count of wrong staff passwords since the last sign-in or lock. Locking resets it to 0. */
+    failedSignIns: integer("failed_sign_ins").notNull().default(0),
+    /** End of the lock after too many wrong passwords. Until then password sign-in is refused. */
+    signInLockedUntil: timestamp("sign_in_locked_until", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [

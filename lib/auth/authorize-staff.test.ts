@@ -1,6 +1,8 @@
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, users } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { authorizeStaff } from "./authorize-staff";
+import { authorizeStaff, MAX_FAILED_SIGN_INS } from "./authorize-staff";
 import { hashPassword } from "./password";
 import { captureLog, insertTestTenant, insertTestUser, type TenantRow } from "./sign-in-test-helpers";
 
@@ -90,5 +92,72 @@ describe("authorizeStaff", () => {
     expect(logged).not.toContain("wrong-Password-1");
     expect(logged).not.toContain(PASSWORD);
     expect(logged).not.toContain("naledi@tshwane.test");
+  });
+
+  describe("lockout", () => {
+    async function newOfficer(email: string): Promise<string> {
+      const user = await insertTestUser(database.db, {
+        tenantId: tshwane.id,
+        role: "saps_liaison",
+        name: "Sipho Dlamini",
+        email,
+        passwordHash: await hashPassword(PASSWORD),
+      });
+      return user.id;
+    }
+
+    async function auditActions(userId: string): Promise<string[]> {
+      const rows = await database.db
+        .select({ action: auditEvents.action, metadata: auditEvents.metadata })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.targetId, userId), eq(auditEvents.tenantId, tshwane.id)))
+        .orderBy(auditEvents.createdAt, auditEvents.id);
+      return rows.map((row) => `${row.action}:${String(row.metadata.reason ?? row.metadata.method)}`);
+    }
+
+    it("locks after ten wrong passwords", async () => {
+      const userId = await newOfficer("sipho@tshwane.test");
+      for (let attempt = 1; attempt < MAX_FAILED_SIGN_INS; attempt += 1) {
+        expect(await authorize({ email: "sipho@tshwane.test", password: `guess-${attempt}` })).toBeNull();
+      }
+      expect(await authorize({ email: "sipho@tshwane.test", password: PASSWORD })).toEqual(expect.objectContaining({ userId }));
+
+      // The right password reset the count, so ten more wrong ones are needed to lock.
+      for (let attempt = 1; attempt <= MAX_FAILED_SIGN_INS; attempt += 1) {
+        expect(await authorize({ email: "sipho@tshwane.test", password: `guess-${attempt}` })).toBeNull();
+      }
+      expect(await authorize({ email: "sipho@tshwane.test", password: PASSWORD })).toBeNull();
+
+      const actions = await auditActions(userId);
+      expect(actions.filter((action) => action === "user.sign_in_failed:wrong_password")).toHaveLength(2 * MAX_FAILED_SIGN_INS - 2);
+      expect(actions.filter((action) => action === "user.sign_in_locked:wrong_password")).toHaveLength(1);
+      expect(actions.filter((action) => action === "user.signed_in:password")).toHaveLength(1);
+      expect(actions.at(-1)).toBe("user.sign_in_failed:locked");
+    });
+
+    it("opens again when the lock expires", async () => {
+      const userId = await newOfficer("lerato@tshwane.test");
+      for (let attempt = 1; attempt <= MAX_FAILED_SIGN_INS; attempt += 1) {
+        await authorize({ email: "lerato@tshwane.test", password: `guess-${attempt}` });
+      }
+      expect(await authorize({ email: "lerato@tshwane.test", password: PASSWORD })).toBeNull();
+
+      await database.db.update(users).set({ signInLockedUntil: sql`now() - interval '1 second'` }).where(eq(users.id, userId));
+      expect(await authorize({ email: "lerato@tshwane.test", password: PASSWORD })).toEqual(expect.objectContaining({ userId }));
+      const [row] = await database.db.select({ failed: users.failedSignIns }).from(users).where(eq(users.id, userId));
+      expect(row?.failed).toBe(0);
+    });
+
+    it("counts concurrent wrong passwords", async () => {
+      const userId = await newOfficer("bongani@tshwane.test");
+      await Promise.all(
+        Array.from({ length: MAX_FAILED_SIGN_INS }, (_, attempt) => authorize({ email: "bongani@tshwane.test", password: `guess-${attempt}` })),
+      );
+      const [row] = await database.db
+        .select({ locked: sql<boolean>`${users.signInLockedUntil} > now()` })
+        .from(users)
+        .where(eq(users.id, userId));
+      expect(row?.locked).toBe(true);
+    });
   });
 });

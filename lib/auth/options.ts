@@ -28,6 +28,7 @@ exportAuthUrlToNextAuth();
 const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 export interface AuthRequestContext {
+  requestId: string;
   log: Logger;
   setTenant: (tenantId: string) => void;
 }
@@ -55,7 +56,7 @@ export function createAuthOptions(context?: AuthRequestContext): AuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        authorize: async (credentials) => toUser(await authorizeStaff(credentials, { log, onTenant })),
+        authorize: async (credentials) => toUser(await authorizeStaff(credentials, { log, onTenant, requestId: context?.requestId })),
       }),
       CredentialsProvider({
         id: "resident-otp",

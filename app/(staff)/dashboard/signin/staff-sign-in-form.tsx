@@ -3,7 +3,8 @@
 import { signIn } from "next-auth/react";
 import { useRef, useState, type FormEvent } from "react";
 
-const WRONG_CREDENTIALS = "The email address or password is not correct. Check both and try again.";
+const WRONG_CREDENTIALS =
+  "The email address or password is not correct. Check both and try again. After 10 wrong passwords in a row an account is locked for 15 minutes.";
 const FAILED = "Signing in failed. Try again; if it keeps failing, ask your manager or the platform administrator.";
 
 /** Maps next-auth's error code to the message shown above the form. */
