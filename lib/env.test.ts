@@ -49,3 +49,24 @@ describe("parseEnv OCR_POOL_SIZE", () => {
     expect(() => parseEnv({ OCR_POOL_SIZE: "two" })).toThrow(/OCR_POOL_SIZE must be a whole number/);
   });
 });
+
+describe("parseEnv TWILIO_SMS_FROM", () => {
+  const twilio = { TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`, TWILIO_AUTH_TOKEN: "token" };
+
+  it("is null by default", () => {
+    expect(parseEnv(twilio).twilio?.smsFrom).toBeNull();
+  });
+
+  it("reads a number or a Messaging Service", () => {
+    expect(parseEnv({ ...twilio, TWILIO_SMS_FROM: "+27105550199" }).twilio?.smsFrom).toBe("+27105550199");
+    expect(parseEnv({ ...twilio, TWILIO_SMS_FROM: `MG${"f".repeat(32)}` }).twilio?.smsFrom).toBe(`MG${"f".repeat(32)}`);
+  });
+
+  it("rejects a local number", () => {
+    expect(() => parseEnv({ ...twilio, TWILIO_SMS_FROM: "010 555 0199" })).toThrow(/TWILIO_SMS_FROM must be an SMS-capable number in E\.164 form/);
+  });
+
+  it("requires the account SID", () => {
+    expect(() => parseEnv({ TWILIO_AUTH_TOKEN: "token", TWILIO_SMS_FROM: "+27105550199" })).toThrow(/TWILIO_ACCOUNT_SID is required when TWILIO_SMS_FROM is set/);
+  });
+});

@@ -63,6 +63,15 @@ const EnvSchema = z
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_API_BASE_URL: optionalText.pipe(z.url({ message: "must be an absolute URL such as https://api.twilio.com" }).optional()),
     TWILIO_MEDIA_HOSTS: optionalText,
+    TWILIO_SMS_FROM: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/,
+          "must be an SMS-capable number in E.164 form, such as +27105550199, or a Messaging Service SID (MG followed by 32 hexadecimal digits)",
+        )
+        .optional(),
+    ),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && !value.APP_SECRET) {
@@ -70,6 +79,13 @@ const EnvSchema = z
         code: "custom",
         path: ["APP_SECRET"],
         message: "is required in production; generate one with `openssl rand -base64 48`",
+      });
+    }
+    if (value.TWILIO_SMS_FROM !== undefined && value.TWILIO_ACCOUNT_SID === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TWILIO_ACCOUNT_SID"],
+        message: "is required when TWILIO_SMS_FROM is set, because sign-in codes are sent through the Twilio REST API",
       });
     }
     if (value.TWILIO_ACCOUNT_SID !== undefined && value.TWILIO_AUTH_TOKEN === undefined) {
@@ -110,6 +126,8 @@ export interface TwilioSettings {
   apiBaseUrl: string;
   /** Lower-case host names media may be downloaded from, redirects included. */
   mediaHosts: string[];
+  /** SMS sender of resident sign-in codes, a number or a Messaging Service SID. Null sends codes to the development outbox. */
+  smsFrom: string | null;
 }
 
 /**
@@ -214,6 +232,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
                 .map((host) => host.trim().toLowerCase())
                 .filter((host) => host !== "")
             : DEFAULT_TWILIO_MEDIA_HOSTS,
+          smsFrom: v.TWILIO_SMS_FROM ?? null,
         }
       : null,
   };

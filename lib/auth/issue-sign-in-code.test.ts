@@ -5,6 +5,7 @@ import { devOutbox } from "@/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { startFakeTwilio, type FakeTwilio } from "@/test/fake-twilio";
 import { issueSignInCode } from "./issue-sign-in-code";
 import { hashSignInCode } from "./sign-in-code";
 import { captureLog, insertTestTenant, listCodeRows, readCodeFromOutbox, uniquePhone, type TenantRow } from "./sign-in-test-helpers";
@@ -199,5 +200,80 @@ describe("issueSignInCode", () => {
       }
       resetEnvForTests();
     }
+  });
+
+  describe("through Twilio", () => {
+    const SMS_FROM = "+27105550199";
+    let twilio: FakeTwilio;
+    const names = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE_URL", "TWILIO_SMS_FROM"] as const;
+    const saved: Record<string, string | undefined> = {};
+
+    beforeAll(async () => {
+      twilio = await startFakeTwilio();
+      for (const name of names) saved[name] = process.env[name];
+      Object.assign(process.env, {
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_API_BASE_URL: twilio.apiBaseUrl,
+        TWILIO_SMS_FROM: SMS_FROM,
+      });
+      resetEnvForTests();
+    });
+
+    afterAll(async () => {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+      resetEnvForTests();
+      await twilio?.close();
+    });
+
+    async function outboxRows(phone: string) {
+      return withSystem((tx) => tx.select().from(devOutbox).where(eq(devOutbox.recipient, phone)), database.db);
+    }
+
+    it("sends the code by SMS from the configured number", async () => {
+      const phone = uniquePhone();
+      const capture = captureLog();
+      await issueSignInCode({ tenant: tshwane, phone, locale: "af" }, { db: database.db, now: T0, log: capture.log });
+
+      const sent = twilio.messages.filter((message) => message.to === phone);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.from).toBe(SMS_FROM);
+      const code = /\d{6}/.exec(sent[0]!.body ?? "")?.[0];
+      expect(sent[0]!.body).toMatch(/^Jou Bika-aantekenkode vir City of Tshwane is \d{6}\. Dit verval oor 10 minute\.$/);
+      expect(code).toMatch(/^\d{6}$/);
+      const [row] = await listCodeRows(database.db, tshwane.id, phone);
+      expect(row!.codeHash).toBe(hashSignInCode({ tenantId: tshwane.id, phone, code: code! }));
+      expect(await outboxRows(phone)).toEqual([]);
+      expect(capture.lines().join("\n")).not.toContain(code!);
+    });
+
+    it("uses a Messaging Service as sender", async () => {
+      process.env.TWILIO_SMS_FROM = `MG${"a".repeat(32)}`;
+      resetEnvForTests();
+      try {
+        const phone = uniquePhone();
+        await issue(tshwane, phone, T0);
+        const [sent] = twilio.messages.filter((message) => message.to === phone);
+        expect(sent?.messagingServiceSid).toBe(`MG${"a".repeat(32)}`);
+        expect(sent?.from).toBeNull();
+      } finally {
+        process.env.TWILIO_SMS_FROM = SMS_FROM;
+        resetEnvForTests();
+      }
+    });
+
+    it("reports a failed SMS in the resident's language", async () => {
+      const phone = uniquePhone();
+      twilio.failNextMessages([{ status: 400, code: 21211, message: "The 'To' number is not a valid phone number." }]);
+      const error = await rejection(issue(tshwane, phone, T0, "zu"));
+      expect(error.code).toBe("unavailable");
+      expect(error.message).toBe("Asikwazanga ukuthumela ikhodi nge-SMS okwamanje. Sicela uzame futhi emzuzwini owodwa.");
+      // The row stays: had the SMS gone out after all, its code would still work.
+      expect(await listCodeRows(database.db, tshwane.id, phone)).toHaveLength(1);
+      expect(await outboxRows(phone)).toEqual([]);
+    });
   });
 });

@@ -1,12 +1,14 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { withTenant, type Database, type Tx } from "@/db/client";
 import { oneTimeCodes, type tenants } from "@/db/schema";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createTranslator, type Locale } from "@/lib/i18n";
 import { log as rootLogger, type Logger } from "@/lib/log";
 import { isOutboxVisible } from "@/lib/outbox/outbox-visibility";
 import { sendResidentMessage } from "@/lib/outbox/send-resident-message";
 import { maskPhoneNumber, parsePhoneNumber } from "@/lib/phone";
+import { sendSmsThroughTwilio, TwilioSendError } from "@/lib/whatsapp/twilio-client";
 import { residentSignInMessages, type ResidentSignInMessageKey } from "./messages";
 import { CODE_LIFETIME_MS, CODE_RATE_LIMITS, generateSignInCode, hashSignInCode } from "./sign-in-code";
 
@@ -26,7 +28,9 @@ export interface IssueSignInCodeOptions {
 
 /**
  * Creates a six-digit sign-in code for a resident's phone number in one tenant and sends it by
- * SMS. Only an HMAC of the code is stored. Throws AppError invalid_input for a number that cannot
+ * SMS through Twilio when TWILIO_SMS_FROM is set, else to the development outbox. Only an HMAC of
+ * the code is stored. Throws AppError unavailable, in the resident's language, when Twilio rejects
+ * the SMS. The code stays valid in case the SMS arrives after all. Throws AppError invalid_input for a number that cannot
  * be read, and rate_limited when the number has had too many codes (CODE_RATE_LIMITS). Both
  * messages are in the resident's language.
  */
@@ -44,7 +48,10 @@ export async function issueSignInCode(
     throw new AppError("invalid_input", t("phoneInvalid"), { fieldErrors: { phone: [t("phoneInvalid")] } });
   }
 
-  return withTenant(
+  const twilio = env().twilio;
+  const sms = twilio?.accountSid && twilio.smsFrom ? { ...twilio, accountSid: twilio.accountSid, smsFrom: twilio.smsFrom } : null;
+
+  const issued = await withTenant(
     tenant.id,
     async (tx) => {
       // Serialises requests for one number, so two at once cannot both slip under the limit.
@@ -66,20 +73,32 @@ export async function issueSignInCode(
         createdAt: now,
       });
 
-      await sendResidentMessage(
-        tx,
-        { tenantId: tenant.id, channel: "sms", recipient: phone, body: t("codeMessage", { municipality: tenant.name, code }) },
-        { log },
-      );
+      const body = t("codeMessage", { municipality: tenant.name, code });
+      if (sms) return { phone, expiresAt, body };
+
+      await sendResidentMessage(tx, { tenantId: tenant.id, channel: "sms", recipient: phone, body }, { log });
       // Wherever the outbox page shows codes (development, or the demo's DEV_OUTBOX=true), the log
       // shows them too, so a demo can sign in straight from the terminal.
       const shownCode = isOutboxVisible() ? { oneTimeCode: code } : {};
       log.info({ tenantId: tenant.id, recipient: maskPhoneNumber(phone), expiresAt, ...shownCode }, "sign-in code sent to the development outbox");
-
-      return { phone, expiresAt };
+      return { phone, expiresAt, body: null };
     },
     options.db,
   );
+
+  // The SMS goes out after the code's row has committed, so the code works as soon as it arrives,
+  // and the code itself is never stored, not even in a job.
+  if (sms && issued.body !== null) {
+    try {
+      const sent = await sendSmsThroughTwilio(sms, { from: sms.smsFrom, to: phone, body: issued.body });
+      log.info({ tenantId: tenant.id, recipient: maskPhoneNumber(phone), messageSid: sent.sid, expiresAt: issued.expiresAt }, "sign-in code sent by SMS");
+    } catch (error) {
+      if (!(error instanceof TwilioSendError)) throw error;
+      log.error({ err: error, tenantId: tenant.id, recipient: maskPhoneNumber(phone), twilioCode: error.code }, "sign-in code SMS failed");
+      throw new AppError("unavailable", t("codeSendFailed"), { cause: error });
+    }
+  }
+  return { phone: issued.phone, expiresAt: issued.expiresAt };
 }
 
 /** Returns when the number may request a code again, or null when it may now. */

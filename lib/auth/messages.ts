@@ -29,6 +29,7 @@ export const residentSignInMessages = defineMessages({
     rateLimitedHours: "Too many codes were sent to this number. Try again in {hours} hours.",
     signInFailed: "Sign-in failed. Please try again.",
     codeMessage: "Your Bika sign-in code for {municipality} is {code}. It expires in 10 minutes.",
+    codeSendFailed: "We could not send the code by SMS just now. Please try again in a minute.",
   },
   zu: {
     title: "Ngena ku-{municipality}",
@@ -55,6 +56,7 @@ export const residentSignInMessages = defineMessages({
     rateLimitedHours: "Kuthunyelwe amakhodi amaningi kule nombolo. Zama futhi emva kwamahora angu-{hours}.",
     signInFailed: "Ukungena kwehlulekile. Sicela uzame futhi.",
     codeMessage: "Ikhodi yakho yokungena ku-Bika ye-{municipality} ngu-{code}. Iphelelwa yisikhathi emizuzwini eyi-10.",
+    codeSendFailed: "Asikwazanga ukuthumela ikhodi nge-SMS okwamanje. Sicela uzame futhi emzuzwini owodwa.",
   },
   af: {
     title: "Teken in by {municipality}",
@@ -81,6 +83,7 @@ export const residentSignInMessages = defineMessages({
     rateLimitedHours: "Te veel kodes is na hierdie nommer gestuur. Probeer weer oor {hours} uur.",
     signInFailed: "Aanteken het misluk. Probeer asseblief weer.",
     codeMessage: "Jou Bika-aantekenkode vir {municipality} is {code}. Dit verval oor 10 minute.",
+    codeSendFailed: "Ons kon nie die kode nou per SMS stuur nie. Probeer asseblief oor 'n minuut weer.",
   },
 });
 

@@ -14,10 +14,10 @@ export interface ResidentMessage {
 }
 
 /**
- * Sends a text message to a resident. No SMS or WhatsApp provider is wired in yet, so every message
- * goes to the development outbox (the dev_outbox table, shown at /dev/outbox) in the caller's
- * transaction. The log line names the outbox row but never carries the body, which may hold a
- * one-time code.
+ * Writes a message for a resident to the development outbox (the dev_outbox table, shown at
+ * /dev/outbox) in the caller's transaction. Callers use it when no provider is configured for the
+ * message. The log line names the outbox row but never carries the body, which may hold a one-time
+ * code.
  */
 export async function sendResidentMessage(
   tx: Tx,

@@ -97,6 +97,23 @@ export async function sendWhatsAppThroughTwilio(settings: TwilioSettings & { acc
   }
 }
 
+/**
+ * Sends an SMS through the Messages API, from `from` (a number or, when it starts with MG, a
+ * Messaging Service). Throws TwilioSendError.
+ */
+export async function sendSmsThroughTwilio(
+  settings: TwilioSettings & { accountSid: string },
+  message: { from: string; to: string; body: string },
+): Promise<SentWhatsAppMessage> {
+  const sender = message.from.startsWith("MG") ? { messagingServiceSid: message.from } : { from: message.from };
+  try {
+    const sent = await clientFor(settings).messages.create({ to: message.to, ...sender, body: message.body });
+    return { sid: sent.sid, status: sent.status };
+  } catch (error) {
+    throw toSendError(error);
+  }
+}
+
 function toSendError(error: unknown): TwilioSendError {
   const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : null;
   const rawCode = (error as { code?: unknown })?.code;
