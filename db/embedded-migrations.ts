@@ -213,5 +213,12 @@ export const migrations: EmbeddedMigration[] = [
       "ALTER TABLE \"users\" ADD COLUMN \"failed_sign_ins\" integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE \"users\" ADD COLUMN \"sign_in_locked_until\" timestamp with time zone;"
     ]
+  },
+  {
+    "tag": "0010_verification_outcome_notice",
+    "hash": "ada9437c76de621c1de1999da6444dfa09b650f7417b5879309642f457783085",
+    "statements": [
+      "ALTER TYPE \"public\".\"notification_purpose\" ADD VALUE 'verification_outcome';"
+    ]
   }
 ];

@@ -104,7 +104,7 @@ export const whatsappConversations = pgTable(
   (t) => [uniqueIndex("whatsapp_conversations_tenant_id_phone_idx").on(t.tenantId, t.phone), ...tenantPolicies("whatsapp_conversations")],
 ).enableRLS();
 
-export const notificationPurpose = pgEnum("notification_purpose", ["ticket_status", "media_failed"]);
+export const notificationPurpose = pgEnum("notification_purpose", ["ticket_status", "media_failed", "verification_outcome"]);
 /** free_text inside the 24-hour window after the resident's last message; template outside it. */
 export const notificationKind = pgEnum("notification_kind", ["free_text", "template"]);
 export const notificationTransport = pgEnum("notification_transport", ["twilio", "outbox"]);

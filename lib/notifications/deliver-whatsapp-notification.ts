@@ -28,7 +28,7 @@ export interface WhatsAppNotification {
   recipientId: string | null;
   /** E.164, or null when the resident has no number on file. */
   recipientPhone: string | null;
-  purpose: "ticket_status" | "media_failed";
+  purpose: Delivery["purpose"];
   ticketStatus?: TicketStatus;
   locale: Locale;
   /** The text sent inside the free-text window, and written to the development outbox. */

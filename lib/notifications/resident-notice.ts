@@ -7,13 +7,16 @@ import { enqueueJob, type JobContext } from "@/lib/jobs";
 import { deliverWhatsAppNotification } from "./deliver-whatsapp-notification";
 import { NOTIFICATION_ATTEMPTS } from "./ticket-status-notification";
 
-/** Job kind that sends a resident a one-off WhatsApp notice, such as a file that could not be saved. */
+/**
+ * Job kind that sends a resident a one-off WhatsApp notice, such as a file that could not be saved
+ * or the decision on a proof of residence sent on WhatsApp.
+ */
 export const RESIDENT_NOTICE_JOB = "notifications.resident_notice";
 
 const Payload = z.object({
   recipientId: z.uuid(),
   ticketId: z.uuid().nullable(),
-  purpose: z.literal("media_failed"),
+  purpose: z.enum(["media_failed", "verification_outcome"]),
   locale: z.enum(LOCALES),
   /** Already in the resident's language. Never confidential details: the job payload is stored in plain text. */
   body: z.string().min(1).max(1600),

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { invalidInput } from "@/lib/http";
 import { isLocale } from "@/lib/i18n";
 import { log as rootLogger } from "@/lib/log";
+import { enqueueResidentNotice } from "@/lib/notifications/resident-notice";
 import { sendResidentMessage } from "@/lib/outbox/send-resident-message";
 import { verificationTranslator } from "./messages";
 import {
@@ -134,13 +135,15 @@ export async function decideVerification(
       });
 
       if (resident.phone) {
-        const t = verificationTranslator(isLocale(resident.preferredLanguage) ? resident.preferredLanguage : "en");
-        await sendResidentMessage(tx, {
-          tenantId: actor.tenantId,
-          channel: document.source === "whatsapp" ? "whatsapp" : "sms",
-          recipient: resident.phone,
-          body: t(decision === "approve" ? "outcome.approved" : "outcome.rejected", { municipality: row.tenantName }),
-        });
+        const locale = isLocale(resident.preferredLanguage) ? resident.preferredLanguage : "en";
+        const body = verificationTranslator(locale)(decision === "approve" ? "outcome.approved" : "outcome.rejected", { municipality: row.tenantName });
+        if (document.source === "whatsapp") {
+          // The notification job sends it through Twilio when that is configured, and records the delivery.
+          await enqueueResidentNotice(tx, actor.tenantId, { recipientId: resident.id, ticketId: null, purpose: "verification_outcome", locale, body });
+        } else {
+          // The page /m/{slug}/verify shows a web resident the outcome as well.
+          await sendResidentMessage(tx, { tenantId: actor.tenantId, channel: "sms", recipient: resident.phone, body });
+        }
       } else {
         rootLogger.warn({ requestId: ctx.requestId, tenantId: actor.tenantId, residentId: resident.id }, "verification outcome not sent: the resident has no phone number");
       }

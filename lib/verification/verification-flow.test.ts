@@ -7,9 +7,21 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, devOutbox, jobs, mediaAttachments, tenants, users, verificationRequests } from "@/db/schema";
+import {
+  auditEvents,
+  devOutbox,
+  jobs,
+  mediaAttachments,
+  notificationDeliveries,
+  tenants,
+  users,
+  verificationRequests,
+  whatsappConversations,
+} from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { runDueJobs } from "@/lib/jobs/run-due-jobs";
+import { registerWhatsAppJobHandlers } from "@/lib/notifications/jobs";
+import { RESIDENT_NOTICE_JOB } from "@/lib/notifications/resident-notice";
 import { bucketFor, getStorage } from "@/lib/storage";
 import { getAttachmentUrl } from "@/lib/uploads/get-attachment-url";
 import {
@@ -47,6 +59,7 @@ let otherManager: UserRow;
 beforeAll(async () => {
   environment = await startUploadTestEnvironment();
   registerVerificationJobHandlers();
+  registerWhatsAppJobHandlers();
   // Named after the fixture's municipality, so the address check can pass on the text-layer PDF.
   const [ekurhuleni] = await environment.db
     .insert(tenants)
@@ -67,7 +80,12 @@ afterAll(async () => {
 });
 
 /** Stores `bytes` as a confirmed proof-of-residence upload of `owner`, as confirmUpload leaves it. */
-async function storeDocument(owner: UserRow, bytes: Buffer, contentType: string): Promise<typeof mediaAttachments.$inferSelect> {
+async function storeDocument(
+  owner: UserRow,
+  bytes: Buffer,
+  contentType: string,
+  source: "web" | "whatsapp" = "web",
+): Promise<typeof mediaAttachments.$inferSelect> {
   const fileId = randomUUID();
   const bucket = bucketFor("proof_of_residence");
   const objectKey = `${owner.tenantId}/proof_of_residence/2026/12/${fileId}`;
@@ -88,7 +106,7 @@ async function storeDocument(owner: UserRow, bytes: Buffer, contentType: string)
       size: bytes.length,
       sha256: createHash("sha256").update(bytes).digest("hex"),
       purpose: "proof_of_residence",
-      source: "web",
+      source,
       state: "uploaded",
       uploadExpiresAt: UPLOADED_AT,
       confirmedAt: UPLOADED_AT,
@@ -205,6 +223,30 @@ describe("verification flow", () => {
     expect((await userRow(otherResident.id)).verificationStatus).toBe("rejected");
     expect((await requestRow(id)).decisionReason).toBe("The file is not a readable statement.");
     await resetUser(otherResident);
+  }, 60_000);
+
+  it("tells a WhatsApp resident on WhatsApp", async () => {
+    const whatsappResident = await createUser(environment.db, tenant, "resident", { preferredLanguage: "zu" });
+    const document = await storeDocument(whatsappResident, Buffer.from("%PDF-1.7\nnot a statement\n%%EOF\n"), "application/pdf", "whatsapp");
+    const { id } = await submitProofOfResidence(actorFor(whatsappResident, tenant), { fileId: document.fileId }, ctx);
+    expect((await runDueJobs()).done).toBe(1);
+
+    await decideVerification(actorFor(manager, tenant), { id, decision: "reject", reason: "Not a municipal account." }, ctx);
+    expect(await environment.db.select().from(devOutbox).where(eq(devOutbox.recipient, whatsappResident.phone!))).toEqual([]);
+    const [notice] = await environment.db.select().from(jobs).where(and(eq(jobs.kind, RESIDENT_NOTICE_JOB), eq(jobs.state, "queued")));
+    expect(notice?.payload).toMatchObject({ recipientId: whatsappResident.id, purpose: "verification_outcome", locale: "zu" });
+
+    // The resident wrote within the last 24 hours, so WhatsApp allows the free text.
+    await environment.db.insert(whatsappConversations).values({ tenantId: tenant.id, phone: whatsappResident.phone!, lastInboundAt: new Date() });
+    expect((await runDueJobs()).done).toBe(1);
+    const [message] = await environment.db.select().from(devOutbox).where(eq(devOutbox.recipient, whatsappResident.phone!));
+    expect(message?.channel).toBe("whatsapp");
+    expect(message?.body).toBe(notice?.payload.body);
+    const [delivery] = await environment.db
+      .select()
+      .from(notificationDeliveries)
+      .where(eq(notificationDeliveries.recipientId, whatsappResident.id));
+    expect(delivery).toMatchObject({ purpose: "verification_outcome", transport: "outbox", status: "outbox", locale: "zu" });
   }, 60_000);
 
   it("requires a reason to approve over a failed check", async () => {

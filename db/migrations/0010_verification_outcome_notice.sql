@@ -1,0 +1,1 @@
+ALTER TYPE "public"."notification_purpose" ADD VALUE 'verification_outcome';
