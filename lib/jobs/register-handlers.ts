@@ -3,6 +3,7 @@
 import { registerWhatsAppJobHandlers } from "@/lib/notifications/jobs";
 import { runProcessAttachmentJob } from "@/lib/media/process-attachment";
 import { PROCESS_ATTACHMENT_JOB } from "@/lib/media/queue-attachment-processing";
+import { pruneOutbox } from "@/lib/outbox/prune-outbox";
 import { cleanupExpiredIntents } from "@/lib/uploads/cleanup-expired-intents";
 import { registerVerificationJobHandlers } from "@/lib/verification/read-verification-document";
 import { registerJobHandler, registerPeriodicTask } from "./registry";
@@ -17,4 +18,11 @@ registerPeriodicTask({
   name: "uploads.cleanup_expired_intents",
   intervalMs: 60 * 60 * 1000,
   run: (now) => cleanupExpiredIntents(now),
+});
+
+/** Hourly removal of development outbox messages older than a day; they may hold sign-in codes. */
+registerPeriodicTask({
+  name: "outbox.prune",
+  intervalMs: 60 * 60 * 1000,
+  run: (now) => pruneOutbox(now),
 });

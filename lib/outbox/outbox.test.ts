@@ -1,8 +1,11 @@
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTenant } from "@/db/client";
+import { devOutbox } from "@/db/schema";
 import { insertTestTenant, uniquePhone, type TenantRow } from "@/lib/auth/sign-in-test-helpers";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { listOutboxMessages } from "./list-outbox-messages";
+import { OUTBOX_RETENTION_MS, pruneOutbox } from "./prune-outbox";
 import { sendResidentMessage } from "./send-resident-message";
 
 let database: TestDatabase;
@@ -52,5 +55,20 @@ describe("development outbox", () => {
       database.db,
     );
     await expect(attempt).rejects.toThrow();
+  });
+
+  it("prunes messages older than a day", async () => {
+    const phone = uniquePhone();
+    await send(tshwane, phone, "old code 123456");
+    await send(joburg, phone, "fresh code 654321");
+    await database.db
+      .update(devOutbox)
+      .set({ createdAt: sql`now() - make_interval(secs => ${OUTBOX_RETENTION_MS / 1000 + 60})` })
+      .where(eq(devOutbox.body, "old code 123456"));
+
+    const { deleted } = await pruneOutbox(new Date(), database.db);
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    const left = await listOutboxMessages({ recipient: phone }, database.db);
+    expect(left.map((message) => message.body)).toEqual(["fresh code 654321"]);
   });
 });
