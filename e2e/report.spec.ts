@@ -49,6 +49,11 @@ test.describe("Tshwane agent", () => {
     await expect(thumbnail).toBeVisible();
     // The image must really have loaded through the authorizing route, not just be in the markup.
     await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+
+    await page.getByLabel("New status").selectOption({ label: "In progress" });
+    await page.getByLabel(/^Note/).fill("Roads crew from the Soshanguve depot; internal note.");
+    await page.getByRole("button", { name: "Change status" }).click();
+    await expect(page.getByRole("status")).toHaveText("Status changed to In progress.");
   });
 });
 
@@ -60,5 +65,24 @@ test.describe("Msunduzi agent", () => {
     const response = await page.goto(ticketPath);
     expect(response?.status()).toBe(404);
     await expect(page.getByText(reference)).toHaveCount(0);
+  });
+});
+
+test.describe("resident, later", () => {
+  test.use({ storageState: AUTH_STATE.tshwaneResident });
+
+  test("follows the report to its progress", async ({ page }) => {
+    expect(ticketPath, "the Tshwane agent step must run first").not.toBe("");
+    await page.goto("/m/tshwane/reports");
+    await page.getByRole("link", { name: reference }).click();
+
+    await expect(page.getByRole("heading", { name: `Report ${reference}` })).toBeVisible();
+    await expect(page.getByText("Deep pothole in the left lane")).toBeVisible();
+    await expect(page.getByRole("listitem").filter({ hasText: "In progress" })).toBeVisible();
+    await expect(page.getByText("own_pothole_soweto_gps_orientation6.jpg")).toBeVisible();
+    const thumbnail = page.locator('img[src*="/api/attachments/"]').first();
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    // Staff notes stay with staff. The resident is shown the status only.
+    await expect(page.getByText("Soshanguve depot")).toHaveCount(0);
   });
 });

@@ -66,7 +66,7 @@ export default async function MyReportsPage({ params }: PageProps) {
               {reports.map((report) => (
                 <tr key={report.id}>
                   <th scope="row" className="reference-cell">
-                    {report.reference}
+                    <Link href={`/m/${tenant.slug}/reports/${report.reference}`}>{report.reference}</Link>
                   </th>
                   <td>{report.categoryName}</td>
                   <td>
