@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getGazetteer, isTenantMunicipality, lookUpPlace, type TenantGazetteer } from "./gazetteer";
+import { getGazetteer, isOutsideTenantArea, isTenantMunicipality, lookUpPlace, type TenantGazetteer } from "./gazetteer";
 
 function gazetteer(slug: string): TenantGazetteer {
   const found = getGazetteer(slug);
@@ -73,5 +73,25 @@ describe("isTenantMunicipality", () => {
   it("rejects another municipality", () => {
     expect(isTenantMunicipality(gazetteer("tshwane"), "City of Johannesburg")).toBe(false);
     expect(isTenantMunicipality(gazetteer("msunduzi"), "City of Tshwane")).toBe(false);
+  });
+});
+
+describe("isOutsideTenantArea", () => {
+  it("places Pretoria inside Tshwane", () => {
+    expect(isOutsideTenantArea("tshwane", -25.7479, 28.1878)).toBe(false);
+  });
+
+  it("places Soweto outside Tshwane", () => {
+    // The location-pin fixture, near Baragwanath in Soweto, City of Johannesburg.
+    expect(isOutsideTenantArea("tshwane", -26.2383, 27.9089)).toBe(true);
+  });
+
+  it("places Pietermaritzburg in Msunduzi only", () => {
+    expect(isOutsideTenantArea("msunduzi", -29.6006, 30.3794)).toBe(false);
+    expect(isOutsideTenantArea("tshwane", -29.6006, 30.3794)).toBe(true);
+  });
+
+  it("returns null for unknown tenants", () => {
+    expect(isOutsideTenantArea("ekurhuleni", -26.1, 28.3)).toBeNull();
   });
 });

@@ -24,6 +24,12 @@ export interface TenantGazetteer {
   /** Towns and cities that lie wholly inside the municipality. */
   cities: string[];
   places: Place[];
+  /**
+   * A box around the municipality in WGS-84 decimal degrees, drawn generously from general
+   * knowledge of its extent (an estimate, not the demarcation boundary). A point outside the box
+   * lies beyond the municipality. A point inside may still lie just beyond its border.
+   */
+  bounds: { south: number; west: number; north: number; east: number };
 }
 
 function places(city: string, entries: [suburb: string, postalCode: string][]): Place[] {
@@ -33,6 +39,9 @@ function places(city: string, entries: [suburb: string, postalCode: string][]): 
 const TSHWANE: TenantGazetteer = {
   slug: "tshwane",
   municipality: "City of Tshwane",
+  // From Olievenhoutbosch in the south to Hammanskraal and Temba in the north, and from
+  // Hartbeespoort Dam's eastern shore to Ekangala in the east.
+  bounds: { south: -26.1, west: 27.8, north: -25.05, east: 29.15 },
   cities: [
     "Pretoria", "Centurion", "Mamelodi", "Atteridgeville", "Soshanguve", "Mabopane", "Ga-Rankuwa",
     "Hammanskraal", "Bronkhorstspruit", "Cullinan", "Rayton",
@@ -97,6 +106,8 @@ const TSHWANE: TenantGazetteer = {
 const MSUNDUZI: TenantGazetteer = {
   slug: "msunduzi",
   municipality: "Msunduzi Local Municipality",
+  // Pietermaritzburg with Edendale, Vulindlela and Ashburton around it.
+  bounds: { south: -29.8, west: 30.15, north: -29.4, east: 30.6 },
   cities: ["Pietermaritzburg", "Edendale"],
   places: [
     ...places("Pietermaritzburg", [
@@ -186,4 +197,14 @@ export function isTenantMunicipality(gazetteer: TenantGazetteer, municipalityNam
 
 function placeKey(name: string | null | undefined): string {
   return (name ?? "").toUpperCase().replace(/[\s\-']+/g, "");
+}
+
+/**
+ * Tells whether a position lies clearly outside the tenant's municipality (outside its `bounds`).
+ * Returns null when the tenant has no gazetteer.
+ */
+export function isOutsideTenantArea(tenantSlug: string, latitude: number, longitude: number): boolean | null {
+  const bounds = getGazetteer(tenantSlug)?.bounds;
+  if (!bounds) return null;
+  return latitude < bounds.south || latitude > bounds.north || longitude < bounds.west || longitude > bounds.east;
 }

@@ -13,6 +13,7 @@ import { isStaff, type Actor } from "@/lib/auth/types";
 import { AppError } from "@/lib/errors";
 import { getTicketForStaffOrThrow, type TicketDetail, type TicketHistoryEntry } from "@/lib/tickets/get-ticket";
 import { maySeeSensitiveDetails, TICKET_STATUSES } from "@/lib/tickets/ticket-summary";
+import { getGazetteer, isOutsideTenantArea } from "@/lib/verification/gazetteer";
 import { ResidentNotifications } from "./resident-notifications";
 
 interface PageProps {
@@ -58,7 +59,7 @@ export default async function TicketPage({ params }: PageProps) {
         Ticket <span className="reference-cell">{ticket.reference}</span>
       </h1>
 
-      {restricted ? <RestrictedSummary ticket={ticket} /> : <TicketFacts ticket={ticket} />}
+      {restricted ? <RestrictedSummary ticket={ticket} /> : <TicketFacts ticket={ticket} tenantSlug={actor.tenantSlug} />}
 
       {ticket.isSensitive && actor.role === "saps_liaison" ? <GbvRevealPanel ticketId={ticket.id} reference={ticket.reference} /> : null}
 
@@ -110,8 +111,9 @@ function RestrictedSummary({ ticket }: { ticket: TicketDetail }) {
   );
 }
 
-function TicketFacts({ ticket }: { ticket: TicketDetail }) {
+function TicketFacts({ ticket, tenantSlug }: { ticket: TicketDetail; tenantSlug: string }) {
   const hasPosition = ticket.latitude !== null && ticket.longitude !== null;
+  const outside = ticket.latitude !== null && ticket.longitude !== null ? isOutsideTenantArea(tenantSlug, ticket.latitude, ticket.longitude) : null;
   return (
     <>
       <dl className="facts">
@@ -138,6 +140,12 @@ function TicketFacts({ ticket }: { ticket: TicketDetail }) {
               >
                 Open in OpenStreetMap
               </a>
+              {outside ? (
+                <p className="notice" role="note">
+                  These coordinates lie well outside {getGazetteer(tenantSlug)?.municipality ?? "this municipality"}. They may come from a
+                  photo taken elsewhere; check the address with the resident before sending a team.
+                </p>
+              ) : null}
             </>
           ) : (
             <span className="muted">None given</span>
