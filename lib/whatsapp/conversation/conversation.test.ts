@@ -4,7 +4,7 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as webhookRoute } from "@/app/api/whatsapp/webhook/route";
-import { mediaAttachments, tickets, users, whatsappConversations, whatsappMessages, type WhatsAppParams } from "@/db/schema";
+import { mediaAttachments, ticketCounters, tickets, users, whatsappConversations, whatsappMessages, type WhatsAppParams } from "@/db/schema";
 import { getStorage } from "@/lib/storage";
 import { twilioSid } from "@/test/fake-twilio";
 import { WHATSAPP_MESSAGES } from "../messages";
@@ -198,6 +198,44 @@ describe("concurrent deliveries", () => {
     expect(results[0].replies).toHaveLength(1);
     expect(results[0].replies[0]).toMatch(/^Thank you\. Your report was recorded with reference /);
     expect(results[1].replies).toEqual([]);
+    expect(await ticketsOf(from)).toHaveLength(1);
+  });
+});
+
+describe("failed processing", () => {
+  it("keeps the message and undoes the step", async () => {
+    const from = "+27825551020";
+    await reachConfirmation(from, "Sewage overflowing onto the pavement outside number 12.");
+    const conversationBefore = await conversationOf(from);
+    const countersBefore = await env.db.select().from(ticketCounters).where(eq(ticketCounters.tenantId, env.tshwane.id));
+
+    // The confirmation allocates a reference, then fails to insert the ticket.
+    const params = inboundParams({ from, body: "1" });
+    await env.db.execute(sql`revoke insert on tickets from bika_app`);
+    let replies: string[];
+    try {
+      replies = (await post(params)).replies;
+    } finally {
+      await env.db.execute(sql`grant insert on tickets to bika_app`);
+    }
+
+    expect(replies).toEqual([en.processingFailed]);
+    const sid = params.find(([name]) => name === "MessageSid")![1];
+    const [stored] = await env.db.select().from(whatsappMessages).where(eq(whatsappMessages.messageSid, sid));
+    expect(stored?.state).toBe("failed");
+    expect(stored?.error).toContain(`insert into "tickets"`);
+    expect(stored?.params).toEqual(params);
+    const [reply] = await env.db.select().from(whatsappMessages).where(eq(whatsappMessages.replyToId, stored!.id));
+    expect(reply?.body).toBe(en.processingFailed);
+
+    expect(await ticketsOf(from)).toEqual([]);
+    expect(await env.db.select().from(ticketCounters).where(eq(ticketCounters.tenantId, env.tshwane.id))).toEqual(countersBefore);
+    const conversationAfter = await conversationOf(from);
+    expect(conversationAfter.state).toBe(conversationBefore.state);
+    expect(conversationAfter.draft).toEqual(conversationBefore.draft);
+
+    // Twilio does not retry a 200, so the resident sends the message again.
+    expect((await say(from, "1"))[0]).toMatch(/^Thank you\. Your report was recorded with reference /);
     expect(await ticketsOf(from)).toHaveLength(1);
   });
 });
