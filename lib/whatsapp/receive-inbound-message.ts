@@ -1,8 +1,10 @@
-import { and, eq, is, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, is, sql } from "drizzle-orm";
 import { PostgresJsSession } from "drizzle-orm/postgres-js";
+import { CachedStatement } from "@/db/cached-statement";
 import { withTenant, type Database, type Tx } from "@/db/client";
 import { users, whatsappConversations, whatsappMessages, type ConversationState, type WhatsAppParams } from "@/db/schema";
 import type { Actor } from "@/lib/auth/types";
+import type { EncryptedText } from "@/lib/crypto/keyring";
 import { env } from "@/lib/env";
 import { isLocale, type Locale } from "@/lib/i18n";
 import type { Logger } from "@/lib/log";
@@ -46,9 +48,9 @@ export interface InboundOutcome {
  * nothing was acted on and Twilio's retry is processed as new.
  *
  * Statements that do not wait for each other's results are sent together: the lock and the
- * resident lookup, then the claim, the resident's account and the savepoint, then the writes of
- * the outcome. With the begin and the commit that is five round trips to PostgreSQL for a message
- * that needs no query of its own.
+ * resident lookup, then the claim and the savepoint, then the writes of the outcome and the
+ * commit. With the begin that is four round trips to PostgreSQL for a known resident whose
+ * message needs no query of its own, and one more for a new or renamed resident.
  */
 export async function receiveInboundMessage(
   input: { tenant: Tenant; message: InboundMessage; params: WhatsAppParams },
@@ -64,8 +66,8 @@ export async function receiveInboundMessage(
     async (tx) => {
       const pipelined = is(tx._.session, PostgresJsSession);
       // The timeout must reach the server before the lock, and drizzle does not promise to send
-      // statements in the order its builders are executed, so it goes out first on its own.
-      const timeout = pipelined ? sendInOrder(tx, { sql: SET_STATEMENT_TIMEOUT, params: [] }, false) : tx.execute(sql.raw(SET_STATEMENT_TIMEOUT));
+      // statements in the order they are executed, so it is sent at once.
+      const timeout = pipelined ? SET_STATEMENT_TIMEOUT.sendNow(tx, {}) : SET_STATEMENT_TIMEOUT.run(tx, {});
       const [, conversation, existingResident] = await Promise.all([
         timeout,
         lockConversation(tx, tenant.id, message.from, now),
@@ -80,8 +82,15 @@ export async function receiveInboundMessage(
 
       // The claim goes out before the savepoint, in the same round trip, so a failed step cannot
       // undo the claim either. Without pipelining (PGlite) it is awaited first.
-      const claimStatement = claimMessage(tx, { tenant, message, params: input.params, confidential, now });
-      const claimQuery = pipelined ? handledLater(sendInOrder<{ id: string }>(tx, claimStatement.toSQL(), true)) : Promise.resolve(await claimStatement);
+      const claimValues = {
+        tenantId: tenant.id,
+        messageSid: message.messageSid,
+        phone: message.from,
+        params: confidential ? redactConfidentialParams(input.params) : input.params,
+        isConfidential: confidential,
+        now,
+      };
+      const claimQuery = pipelined ? handledLater(CLAIM_MESSAGE.sendNow(tx, claimValues)) : Promise.resolve(await CLAIM_MESSAGE.run(tx, claimValues));
 
       // `claimed.id` is set once the claim is known to be new. An error before that is not a
       // failure of the step, and fails the whole transaction.
@@ -109,23 +118,30 @@ export async function receiveInboundMessage(
         };
       }
 
+      // With postgres.js the last writes are queued on the connection and not awaited, so the
+      // commit goes out in the same round trip. If one of them fails, PostgreSQL turns the commit
+      // into a rollback, the transaction rejects and nothing of the message is stored.
       const claimId = claimed.id;
       if (outcome === null || claimId === undefined) {
-        await tx
-          .update(whatsappMessages)
-          .set({ redeliveries: sql`${whatsappMessages.redeliveries} + 1` })
-          .where(and(eq(whatsappMessages.tenantId, tenant.id), eq(whatsappMessages.messageSid, message.messageSid)))
-          .prepare("whatsapp_count_redelivery")
-          .execute();
+        const redelivery = { tenantId: tenant.id, messageSid: message.messageSid };
+        if (pipelined) handledLater(COUNT_REDELIVERY.sendNow(tx, redelivery));
+        else await COUNT_REDELIVERY.run(tx, redelivery);
         log.info("repeated delivery acknowledged without processing");
         return { duplicate: true, replies: [], state: null };
       }
 
-      await Promise.all([
-        saveConversation(tx, { tenantId: tenant.id, conversationId: conversation.id, userId: resident.id, outcome, now }),
-        failure === null ? null : markFailed(tx, tenant.id, claimId, failure),
-        storeReplies(tx, { tenantId: tenant.id, phone: message.from, claimId, outcome, confidential, now }),
-      ]);
+      const conversationUpdate = { tenantId: tenant.id, conversationId: conversation.id, userId: resident.id, outcome, now };
+      const replies = { tenantId: tenant.id, phone: message.from, claimId, outcome, confidential, now };
+      if (pipelined && failure === null && outcome.replies.length <= CACHED_REPLY_COUNTS) {
+        handledLater(saveConversation(tx, conversationUpdate, "now"));
+        handledLater(storeReplies(tx, replies, "now"));
+      } else {
+        await Promise.all([
+          saveConversation(tx, conversationUpdate, "await"),
+          failure === null ? null : markFailed(tx, tenant.id, claimId, failure),
+          storeReplies(tx, replies, "await"),
+        ]);
+      }
 
       const locale = outcome.locale ?? localeOf(resident);
       log.info({ from: conversation.state, to: outcome.state, replies: outcome.replies.length, failed: failure !== null, locale }, "whatsapp message processed");
@@ -135,9 +151,6 @@ export async function receiveInboundMessage(
   );
 }
 
-const SET_STATEMENT_TIMEOUT = `set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`;
-
-type Resident = NonNullable<Awaited<ReturnType<typeof findResident>>>;
 
 /**
  * Marks a rejection of `promise` as handled, so that a query whose result is never awaited (because
@@ -147,18 +160,6 @@ type Resident = NonNullable<Awaited<ReturnType<typeof findResident>>>;
 function handledLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
-}
-
-/**
- * Sends a statement on the transaction's postgres.js connection at once, so that it reaches the
- * server before any statement issued after this call. Drizzle's builders send after a few
- * microtasks instead. `prepare` makes it a named prepared statement, for text that never varies.
- * Returns the rows with the column names of the statement.
- */
-function sendInOrder<T>(tx: Tx, query: { sql: string; params: unknown[] }, prepare: boolean): Promise<T[]> {
-  const session = tx._.session;
-  if (!is(session, PostgresJsSession)) throw new Error("sendInOrder: the transaction does not run on postgres.js");
-  return session.client.unsafe(query.sql, query.params as never[], { prepare }).execute() as unknown as Promise<T[]>;
 }
 
 function localeOf(resident: Resident): Locale {
@@ -203,49 +204,59 @@ async function runStep(
   });
 }
 
+// The statements every message runs, built once per process (see db/cached-statement.ts).
+
+const SET_STATEMENT_TIMEOUT = new CachedStatement<never>("whatsapp_set_statement_timeout", () => ({
+  toSQL: () => ({ sql: `set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`, params: [] }),
+}));
+
 /**
- * Returns the sender's conversation row, created on first contact, locked until the transaction
- * ends. An upsert whose update writes back the same `updated_at` takes the row lock and returns
- * the row in one statement, so a repeated delivery leaves the row as it was.
+ * Upserts the sender's conversation: an update that writes back the same `updated_at` takes the
+ * row lock and returns the row in one statement, and leaves the row as it was.
  */
-async function lockConversation(tx: Tx, tenantId: string, phone: string, now: Date): Promise<ConversationRow> {
-  const [conversation] = await tx
-    .insert(whatsappConversations)
-    .values({ tenantId, phone, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [whatsappConversations.tenantId, whatsappConversations.phone],
-      set: { updatedAt: sql`${whatsappConversations.updatedAt}` },
-    })
-    .returning()
-    .prepare("whatsapp_lock_conversation")
-    .execute();
-  if (!conversation) throw new Error("lockConversation: the conversation upsert returned no row");
-  return conversation;
-}
+const LOCK_CONVERSATION = new CachedStatement<ConversationRow>(
+  "whatsapp_lock_conversation",
+  (tx) =>
+    tx
+      .insert(whatsappConversations)
+      .values({ tenantId: sql.placeholder("tenantId"), phone: sql.placeholder("phone"), createdAt: sql.placeholder("now"), updatedAt: sql.placeholder("now") })
+      .onConflictDoUpdate({
+        target: [whatsappConversations.tenantId, whatsappConversations.phone],
+        set: { updatedAt: sql`${whatsappConversations.updatedAt}` },
+      })
+      .returning(),
+  getTableColumns(whatsappConversations),
+);
 
 /**
  * Inserts the message under its MessageSid and returns its id, or no row when the MessageSid was
  * stored before. It is stored as processed at once, which saves a round trip: the claim only
  * becomes visible when the transaction commits, and a failed step changes it to failed first.
  */
-function claimMessage(tx: Tx, input: { tenant: Tenant; message: InboundMessage; params: WhatsAppParams; confidential: boolean; now: Date }) {
-  const { tenant, message, confidential, now } = input;
-  return tx
+const CLAIM_MESSAGE = new CachedStatement<{ id: string }>("whatsapp_claim_message", (tx) =>
+  tx
     .insert(whatsappMessages)
     .values({
-      tenantId: tenant.id,
+      tenantId: sql.placeholder("tenantId"),
       direction: "inbound",
-      messageSid: message.messageSid,
-      phone: message.from,
-      params: confidential ? redactConfidentialParams(input.params) : input.params,
-      isConfidential: confidential,
+      messageSid: sql.placeholder("messageSid"),
+      phone: sql.placeholder("phone"),
+      params: sql.placeholder("params"),
+      isConfidential: sql.placeholder("isConfidential"),
       state: "processed",
-      processedAt: now,
-      createdAt: now,
+      processedAt: sql.placeholder("now"),
+      createdAt: sql.placeholder("now"),
     })
     .onConflictDoNothing({ target: whatsappMessages.messageSid })
-    .returning({ id: whatsappMessages.id });
-}
+    .returning({ id: whatsappMessages.id }),
+);
+
+const COUNT_REDELIVERY = new CachedStatement<never>("whatsapp_count_redelivery", (tx) =>
+  tx
+    .update(whatsappMessages)
+    .set({ redeliveries: sql`${whatsappMessages.redeliveries} + 1` })
+    .where(and(eq(whatsappMessages.tenantId, sql.placeholder("tenantId")), eq(whatsappMessages.messageSid, sql.placeholder("messageSid")))),
+);
 
 const RESIDENT_COLUMNS = {
   id: users.id,
@@ -255,15 +266,74 @@ const RESIDENT_COLUMNS = {
   verificationStatus: users.verificationStatus,
 };
 
+type Resident = { [K in keyof typeof RESIDENT_COLUMNS]: (typeof RESIDENT_COLUMNS)[K]["_"]["data"] };
+
+const FIND_RESIDENT = new CachedStatement<Resident>(
+  "whatsapp_find_resident",
+  (tx) =>
+    tx
+      .select(RESIDENT_COLUMNS)
+      .from(users)
+      .where(and(eq(users.tenantId, sql.placeholder("tenantId")), eq(users.phone, sql.placeholder("phone"))))
+      .limit(1),
+  RESIDENT_COLUMNS,
+);
+
+/**
+ * Returns a placeholder typed as a column value, for `update().set()`. Drizzle 0.45's types do not
+ * accept a placeholder there, but at run time it encodes one with the column's mapping like any
+ * other value, as it does in `insert().values()`.
+ */
+function setPlaceholder<T>(name: string): T {
+  return sql.placeholder(name) as unknown as T;
+}
+
+const SAVE_CONVERSATION = new CachedStatement<never>("whatsapp_save_conversation", (tx) =>
+  tx
+    .update(whatsappConversations)
+    .set({
+      state: setPlaceholder<ConversationState>("state"),
+      draft: setPlaceholder<Record<string, unknown>>("draft"),
+      encryptedDraft: setPlaceholder<EncryptedText | null>("encryptedDraft"),
+      userId: setPlaceholder<string>("userId"),
+      lastInboundAt: setPlaceholder<Date>("now"),
+      updatedAt: setPlaceholder<Date>("now"),
+    })
+    .where(and(eq(whatsappConversations.id, sql.placeholder("conversationId")), eq(whatsappConversations.tenantId, sql.placeholder("tenantId")))),
+);
+
+/** Replies per message with a statement built once; a step with more replies builds its own. */
+const CACHED_REPLY_COUNTS = 4;
+
+/** Inserts `count` replies, each an outbound message that refers to the claim. */
+const STORE_REPLIES = Array.from(
+  { length: CACHED_REPLY_COUNTS },
+  (_, index) =>
+    new CachedStatement<never>(`whatsapp_store_replies_${index + 1}`, (tx) =>
+      tx.insert(whatsappMessages).values(
+        Array.from({ length: index + 1 }, (_unused, reply) => ({
+          tenantId: sql.placeholder("tenantId"),
+          direction: "outbound" as const,
+          phone: sql.placeholder("phone"),
+          body: sql.placeholder(`body${reply}`),
+          isConfidential: sql.placeholder("isConfidential"),
+          state: "sent" as const,
+          replyToId: sql.placeholder("claimId"),
+          createdAt: sql.placeholder("now"),
+        })),
+      ),
+    ),
+);
+
+async function lockConversation(tx: Tx, tenantId: string, phone: string, now: Date): Promise<ConversationRow> {
+  const [conversation] = await LOCK_CONVERSATION.run(tx, { tenantId, phone, now });
+  if (!conversation) throw new Error("lockConversation: the conversation upsert returned no row");
+  return conversation;
+}
+
 /** Returns the account with the sender's number in this municipality, the one the resident signs in to on the web with, or null. */
-async function findResident(tx: Tx, tenantId: string, phone: string) {
-  const [user] = await tx
-    .select(RESIDENT_COLUMNS)
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.phone, phone)))
-    .limit(1)
-    .prepare("whatsapp_find_resident")
-    .execute();
+async function findResident(tx: Tx, tenantId: string, phone: string): Promise<Resident | null> {
+  const [user] = await FIND_RESIDENT.run(tx, { tenantId, phone });
   return user ?? null;
 }
 
@@ -295,21 +365,24 @@ async function ensureResident(tx: Tx, tenant: Tenant, message: InboundMessage, e
   return created ?? (await findResidentOrThrow(tx, tenant.id, message.from));
 }
 
-function saveConversation(tx: Tx, input: { tenantId: string; conversationId: string; userId: string; outcome: StepOutcome; now: Date }) {
-  const { outcome, now } = input;
-  return tx
-    .update(whatsappConversations)
-    .set({
-      state: outcome.state,
-      draft: outcome.draft ?? {},
-      encryptedDraft: outcome.encryptedDraft,
-      userId: input.userId,
-      lastInboundAt: now,
-      updatedAt: now,
-    })
-    .where(and(eq(whatsappConversations.id, input.conversationId), eq(whatsappConversations.tenantId, input.tenantId)))
-    .prepare("whatsapp_save_conversation")
-    .execute();
+/**
+ * Sending mode of an outcome statement: "now" queues it on the postgres.js connection at once
+ * (see CachedStatement.sendNow), and "await" runs it through drizzle on any driver.
+ */
+type Send = "now" | "await";
+
+function saveConversation(tx: Tx, input: { tenantId: string; conversationId: string; userId: string; outcome: StepOutcome; now: Date }, send: Send) {
+  const { outcome } = input;
+  const statement = send === "now" ? SAVE_CONVERSATION.sendNow.bind(SAVE_CONVERSATION) : SAVE_CONVERSATION.run.bind(SAVE_CONVERSATION);
+  return statement(tx, {
+    state: outcome.state,
+    draft: outcome.draft ?? {},
+    encryptedDraft: outcome.encryptedDraft,
+    userId: input.userId,
+    now: input.now,
+    conversationId: input.conversationId,
+    tenantId: input.tenantId,
+  });
 }
 
 function markFailed(tx: Tx, tenantId: string, claimId: string, failure: string) {
@@ -321,29 +394,35 @@ function markFailed(tx: Tx, tenantId: string, claimId: string, failure: string) 
 }
 
 /** Stores each reply as an outbound message that refers to the claim. */
-function storeReplies(
+async function storeReplies(
   tx: Tx,
   input: { tenantId: string; phone: string; claimId: string; outcome: StepOutcome; confidential: boolean; now: Date },
-) {
+  send: Send,
+): Promise<void> {
   const { outcome } = input;
-  if (outcome.replies.length === 0) return null;
+  if (outcome.replies.length === 0) return;
   const isConfidential = input.confidential || isConfidentialState(outcome.state);
-  return tx
-    .insert(whatsappMessages)
-    .values(
-      outcome.replies.map((body) => ({
-        tenantId: input.tenantId,
-        direction: "outbound" as const,
-        phone: input.phone,
-        body,
-        isConfidential,
-        state: "sent" as const,
-        replyToId: input.claimId,
-        createdAt: input.now,
-      })),
-    )
-    .prepare("whatsapp_store_replies")
-    .execute();
+
+  const statement = STORE_REPLIES[outcome.replies.length - 1];
+  if (statement) {
+    const values: Record<string, unknown> = { tenantId: input.tenantId, phone: input.phone, isConfidential, claimId: input.claimId, now: input.now };
+    outcome.replies.forEach((body, index) => (values[`body${index}`] = body));
+    if (send === "now") await statement.sendNow(tx, values);
+    else await statement.run(tx, values);
+    return;
+  }
+  await tx.insert(whatsappMessages).values(
+    outcome.replies.map((body) => ({
+      tenantId: input.tenantId,
+      direction: "outbound" as const,
+      phone: input.phone,
+      body,
+      isConfidential,
+      state: "sent" as const,
+      replyToId: input.claimId,
+      createdAt: input.now,
+    })),
+  );
 }
 
 /** Describes a processing failure for the message row. For a confidential message it gives only the error's kind. */

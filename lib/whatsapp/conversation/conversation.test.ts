@@ -238,6 +238,41 @@ describe("failed processing", () => {
     expect((await say(from, "1"))[0]).toMatch(/^Thank you\. Your report was recorded with reference /);
     expect(await ticketsOf(from)).toHaveLength(1);
   });
+  it("rolls back when replies cannot be stored", async () => {
+    const from = "+27825551021";
+    await say(from, "Hi");
+    const conversationBefore = await conversationOf(from);
+
+    // The reply is stored last, after the step, in the round trip of the commit.
+    await env.db.execute(
+      sql.raw(`create function reject_outbound() returns trigger language plpgsql as $$
+        begin
+          if new.direction = 'outbound' then raise exception 'outbound rejected for the test'; end if;
+          return new;
+        end $$`),
+    );
+    await env.db.execute(sql.raw(`create trigger reject_outbound before insert on whatsapp_messages for each row execute function reject_outbound()`));
+    const params = inboundParams({ from, body: "2" });
+    let status: number;
+    try {
+      status = (await postToRoute(webhookRoute, { url: `${PROXIED_ORIGIN}/api/whatsapp/webhook`, ...signedWebhookBody(params) })).status;
+    } finally {
+      await env.db.execute(sql.raw(`drop trigger reject_outbound on whatsapp_messages`));
+      await env.db.execute(sql.raw(`drop function reject_outbound()`));
+    }
+
+    expect(status).toBe(500);
+    const sid = params.find(([name]) => name === "MessageSid")![1];
+    expect(await env.db.select().from(whatsappMessages).where(eq(whatsappMessages.messageSid, sid))).toEqual([]);
+    expect(await conversationOf(from)).toEqual(conversationBefore);
+
+    // Twilio retries a 500 with the same MessageSid, which is then processed as new.
+    const retry = await post(params);
+    expect(retry.replies).toHaveLength(1);
+    const [stored] = await env.db.select().from(whatsappMessages).where(eq(whatsappMessages.messageSid, sid));
+    expect(stored?.state).toBe("processed");
+    expect((await conversationOf(from)).lastInboundAt).not.toEqual(conversationBefore.lastInboundAt);
+  });
 });
 
 describe("conversation commands", () => {
