@@ -1,4 +1,4 @@
-import { fillPlaceholders, is, type Column, type Query } from "drizzle-orm";
+import { is, Param, Placeholder, type Column, type Query } from "drizzle-orm";
 import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import { toRows, type Tx } from "./client";
 
@@ -13,7 +13,7 @@ import { toRows, type Tx } from "./client";
  * drizzle maps selected values, or as the driver returns them when `columns` is not given.
  */
 export class CachedStatement<Row> {
-  private built: Query | undefined;
+  private compiled: { sql: string; fill: (values: Record<string, unknown>) => unknown[] } | undefined;
 
   constructor(
     /** Name given to drizzle, which prepares only named statements. postgres.js chooses the name on the server. */
@@ -24,7 +24,8 @@ export class CachedStatement<Row> {
 
   /** Runs the statement in `tx` with a value for each placeholder, and returns its rows. */
   async run(tx: Tx, values: Record<string, unknown>): Promise<Row[]> {
-    const result = await tx._.session.prepareQuery(this.query(tx), undefined, this.name, false).execute(values);
+    const { sql, fill } = this.compile(tx);
+    const result = await tx._.session.prepareQuery({ sql, params: fill(values) }, undefined, this.name, false).execute();
     return this.mapRows(toRows<Record<string, unknown>>(result));
   }
 
@@ -36,15 +37,34 @@ export class CachedStatement<Row> {
   async sendNow(tx: Tx, values: Record<string, unknown>): Promise<Row[]> {
     const session = tx._.session;
     if (!is(session, PostgresJsSession)) throw new Error(`CachedStatement ${this.name}: sendNow needs a postgres.js transaction`);
-    const query = this.query(tx);
-    const params = fillPlaceholders(query.params, values);
-    const rows = await session.client.unsafe(query.sql, params as never[], { prepare: true }).execute();
+    const { sql, fill } = this.compile(tx);
+    const rows = await session.client.unsafe(sql, fill(values) as never[], { prepare: true }).execute();
     return this.mapRows(rows as unknown as Record<string, unknown>[]);
   }
 
-  private query(tx: Tx): Query {
-    this.built ??= this.build(tx).toSQL();
-    return this.built;
+  /**
+   * Builds the text once, with a function that turns placeholder values into driver values. It
+   * works like drizzle's `fillPlaceholders` but checks the parameter types only once. A null value
+   * stays null and never reaches the column's encoder, as drizzle does for values that are not
+   * placeholders.
+   */
+  private compile(tx: Tx) {
+    if (this.compiled) return this.compiled;
+    const query = this.build(tx).toSQL();
+    const fillers = query.params.map((param): ((values: Record<string, unknown>) => unknown) => {
+      if (is(param, Placeholder)) return (values) => valueOf(values, param.name);
+      if (is(param, Param) && is(param.value, Placeholder)) {
+        const { name } = param.value;
+        const { encoder } = param;
+        return (values) => {
+          const value = valueOf(values, name);
+          return value === null ? null : encoder.mapToDriverValue(value);
+        };
+      }
+      return () => param;
+    });
+    this.compiled = { sql: query.sql, fill: (values) => fillers.map((filler) => filler(values)) };
+    return this.compiled;
   }
 
   private mapRows(rows: Record<string, unknown>[]): Row[] {
@@ -59,4 +79,9 @@ export class CachedStatement<Row> {
       return row as Row;
     });
   }
+}
+
+function valueOf(values: Record<string, unknown>, name: string): unknown {
+  if (!(name in values)) throw new Error(`CachedStatement: no value for placeholder "${name}"`);
+  return values[name];
 }
