@@ -325,6 +325,18 @@ const STORE_REPLIES = Array.from(
     ),
 );
 
+/** Inserts a resident account for the number, or returns no row when the number has one. */
+const CREATE_RESIDENT = new CachedStatement<Resident>(
+  "whatsapp_create_resident",
+  (tx) =>
+    tx
+      .insert(users)
+      .values({ tenantId: sql.placeholder("tenantId"), role: "resident", name: sql.placeholder("name"), phone: sql.placeholder("phone") })
+      .onConflictDoNothing({ target: [users.tenantId, users.phone], where: sql`${users.phone} is not null` })
+      .returning(RESIDENT_COLUMNS),
+  RESIDENT_COLUMNS,
+);
+
 async function lockConversation(tx: Tx, tenantId: string, phone: string, now: Date): Promise<ConversationRow> {
   const [conversation] = await LOCK_CONVERSATION.run(tx, { tenantId, phone, now });
   if (!conversation) throw new Error("lockConversation: the conversation upsert returned no row");
@@ -357,11 +369,7 @@ async function ensureResident(tx: Tx, tenant: Tenant, message: InboundMessage, e
     return existing;
   }
   // A web sign-in may create the same account at this moment; the unique index decides.
-  const [created] = await tx
-    .insert(users)
-    .values({ tenantId: tenant.id, role: "resident", name: profileName ?? DEFAULT_RESIDENT_NAME, phone: message.from })
-    .onConflictDoNothing({ target: [users.tenantId, users.phone], where: sql`${users.phone} is not null` })
-    .returning(RESIDENT_COLUMNS);
+  const [created] = await CREATE_RESIDENT.run(tx, { tenantId: tenant.id, name: profileName ?? DEFAULT_RESIDENT_NAME, phone: message.from });
   return created ?? (await findResidentOrThrow(tx, tenant.id, message.from));
 }
 
