@@ -6,6 +6,10 @@
 // Each server runs in its own child process; autocannon and the request signing run here. Every
 // request carries a fresh MessageSid and one of SENDERS numbers, with the text "hi", to which the
 // route replies with the menu. PostgreSQL must be running on 127.0.0.1:5432 (see test/db.ts).
+// The runs at full speed also report CPU time per request: the server process's own (from
+// process.cpuUsage in the child), this process's (autocannon and the signing), and PostgreSQL's,
+// summed over the backends connected to the benchmark database from /proc/PID/stat. That last one
+// needs PostgreSQL on this machine and Linux; elsewhere it is null.
 // Run: npx tsx bench/whatsapp-webhook.ts   (prints one JSON object; about 45 s)
 // Targets: the route reaches at least half the bare handler's requests per second, and its p99
 // latency stays under 50 ms at a steady 100 requests per second.
@@ -13,6 +17,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 
@@ -29,6 +34,8 @@ const WEBHOOK_PATH = "/api/whatsapp/webhook";
 const AUTH_TOKEN = "bench-auth-token-000000000000000";
 const ACCOUNT_SID = `AC${"0".repeat(32)}`;
 const TSHWANE_NUMBER = "+27105550100";
+/** Clock ticks per second of /proc/PID/stat times (`getconf CLK_TCK`), 100 on Linux for x86 and ARM. Node cannot read it. */
+const PROC_TICKS_PER_SECOND = 100;
 
 type Mode = "route" | "bare";
 
@@ -84,6 +91,11 @@ async function serve(mode: Mode): Promise<void> {
     outgoing.end(Buffer.from(await response.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.on("message", (message) => {
+    if (message !== "cpu") return;
+    const usage = process.cpuUsage();
+    process.send!({ cpuMicros: usage.user + usage.system });
+  });
   process.send!({ port: (server.address() as AddressInfo).port });
 }
 
@@ -94,6 +106,58 @@ async function startServer(mode: Mode, env: NodeJS.ProcessEnv): Promise<{ child:
     child.once("exit", (code) => reject(new Error(`the ${mode} server exited with code ${code}`)));
   });
   return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** Returns the CPU time the server process has used so far, in microseconds. */
+function serverCpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { cpuMicros?: number }) => {
+      if (message.cpuMicros === undefined) return;
+      child.off("message", onMessage);
+      resolve(message.cpuMicros);
+    };
+    child.on("message", onMessage);
+    child.send("cpu");
+  });
+}
+
+/**
+ * Returns the CPU time used so far by the given processes, in microseconds, or null when /proc
+ * cannot be read (not Linux, or PostgreSQL on another machine).
+ */
+function processCpuMicros(pids: number[]): number | null {
+  let ticks = 0;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return null;
+    }
+    // Fields 14 and 15 (utime, stime) counted from the first field after the ")" that ends the command name.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks / PROC_TICKS_PER_SECOND) * 1e6;
+}
+
+/** Runs a load and reports CPU microseconds per request of the server, this process and PostgreSQL's backends. */
+async function loadWithCpu(url: string, child: ChildProcess, postgresPids: () => Promise<number[]>, options: { duration: number }) {
+  const pids = await postgresPids();
+  const before = { server: await serverCpuMicros(child), self: process.cpuUsage(), postgres: processCpuMicros(pids) };
+  const result = await load(url, options);
+  const server = (await serverCpuMicros(child)) - before.server;
+  const self = process.cpuUsage(before.self);
+  const postgresAfter = processCpuMicros(pids);
+  const perRequest = (micros: number) => Math.round(micros / result.requests);
+  return {
+    ...result,
+    cpuMicrosPerRequest: {
+      server: perRequest(server),
+      loadGenerator: perRequest(self.user + self.system),
+      postgres: before.postgres === null || postgresAfter === null ? null : perRequest(postgresAfter - before.postgres),
+    },
+  };
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -163,6 +227,12 @@ async function main(): Promise<void> {
   const { createTestDatabase } = await import("@/test/db");
   const { seed } = await import("@/db/seed");
   const database = await createTestDatabase();
+  const { sql } = await import("drizzle-orm");
+  const { toRows } = await import("@/db/client");
+  const postgresPids = async () => {
+    const rows = await database.db.execute(sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+    return toRows<{ pid: number }>(rows).map((row) => row.pid);
+  };
   try {
     await seed(database.db);
     const env: NodeJS.ProcessEnv = {
@@ -179,12 +249,12 @@ async function main(): Promise<void> {
 
     const bare = await startServer("bare", env);
     await load(bare.url, { duration: WARMUP_SECONDS });
-    const bareMax = await load(bare.url, { duration: DURATION_SECONDS });
+    const bareMax = await loadWithCpu(bare.url, bare.child, async () => [], { duration: DURATION_SECONDS });
     await stopServer(bare.child);
 
     const route = await startServer("route", env);
     await load(route.url, { duration: WARMUP_SECONDS });
-    const routeMax = await load(route.url, { duration: DURATION_SECONDS });
+    const routeMax = await loadWithCpu(route.url, route.child, postgresPids, { duration: DURATION_SECONDS });
     const routeSteady = await load(route.url, { duration: DURATION_SECONDS, overallRate: STEADY_RATE });
     await stopServer(route.child);
 
