@@ -364,6 +364,28 @@ describe("resident identity", () => {
     expect(accounts).toHaveLength(1);
   });
 
+  it("is separate per municipality", async () => {
+    const from = "+27825551030";
+    const toMsunduzi = async (body: string) => (await post(inboundParams({ from, body, to: "+27335550100" }))).replies;
+
+    expect((await say(from, "Hi"))[0]).toContain("City of Tshwane");
+    expect((await toMsunduzi("Hi"))[0]).toContain("Msunduzi");
+    expect(await say(from, "5")).toEqual([en.languagePrompt]);
+    expect((await toMsunduzi("Hi"))[0]).toContain("Msunduzi");
+
+    const conversations = await env.db.select().from(whatsappConversations).where(eq(whatsappConversations.phone, from));
+    expect(conversations).toHaveLength(2);
+    const tshwaneConversation = conversations.find((row) => row.tenantId === env.tshwane.id);
+    const msunduziConversation = conversations.find((row) => row.tenantId !== env.tshwane.id);
+    expect(tshwaneConversation?.state).toBe("language");
+    expect(msunduziConversation?.state).toBe("menu");
+
+    const accounts = await env.db.select().from(users).where(eq(users.phone, from));
+    expect(accounts.map((account) => account.tenantId).sort()).toEqual([tshwaneConversation!.tenantId, msunduziConversation!.tenantId].sort());
+    expect(tshwaneConversation?.userId).toBe(accounts.find((account) => account.tenantId === env.tshwane.id)?.id);
+    expect(msunduziConversation?.userId).toBe(accounts.find((account) => account.tenantId !== env.tshwane.id)?.id);
+  });
+
   it("rejects a staff number", async () => {
     const from = "+27825551012";
     await env.db.insert(users).values({ tenantId: env.tshwane.id, role: "agent", name: "Agent With Phone", phone: from, email: "agent-phone@tshwane.bika.test" });
