@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { migrate, openDatabase } from "@/db/client";
 import { seed } from "@/db/seed";
 import { generateKey } from "@/lib/crypto/fernet";
+import { FIXTURE_WEBHOOK } from "../scripts/fixture-webhook";
 
 const root = path.resolve(__dirname, "..");
 const port = process.env.E2E_PORT ?? "3210";
@@ -48,6 +49,9 @@ function serverEnv(): NodeJS.ProcessEnv {
     // A fresh key per run, because the database is fresh too; production mode refuses to start without one.
     ENCRYPTION_KEY_CURRENT: encryptionKey,
     DEV_OUTBOX: "true",
+    // The recorded Twilio requests are signed for this token and origin, as in the demo.
+    TWILIO_AUTH_TOKEN: FIXTURE_WEBHOOK.authToken,
+    TWILIO_WEBHOOK_BASE_URL: FIXTURE_WEBHOOK.baseUrl,
     STORAGE_DIR: path.join(workDir, "storage"),
     PGLITE_DIR: path.join(workDir, "pgdata"),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

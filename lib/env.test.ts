@@ -70,3 +70,18 @@ describe("parseEnv TWILIO_SMS_FROM", () => {
     expect(() => parseEnv({ TWILIO_AUTH_TOKEN: "token", TWILIO_SMS_FROM: "+27105550199" })).toThrow(/TWILIO_ACCOUNT_SID is required when TWILIO_SMS_FROM is set/);
   });
 });
+
+describe("parseEnv TWILIO_WEBHOOK_BASE_URL", () => {
+  it("defaults to PUBLIC_BASE_URL", () => {
+    expect(parseEnv({ TWILIO_AUTH_TOKEN: "token", PUBLIC_BASE_URL: "https://bika.example.org/" }).twilio?.webhookBaseUrl).toBe("https://bika.example.org");
+  });
+
+  it("reads its own origin", () => {
+    const parsed = parseEnv({ TWILIO_AUTH_TOKEN: "token", PUBLIC_BASE_URL: "http://127.0.0.1:3000", TWILIO_WEBHOOK_BASE_URL: "https://bika.example.org" });
+    expect(parsed.twilio?.webhookBaseUrl).toBe("https://bika.example.org");
+  });
+
+  it("rejects a relative URL", () => {
+    expect(() => parseEnv({ TWILIO_AUTH_TOKEN: "token", TWILIO_WEBHOOK_BASE_URL: "/api" })).toThrow(/TWILIO_WEBHOOK_BASE_URL must be an absolute URL/);
+  });
+});

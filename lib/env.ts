@@ -62,6 +62,7 @@ const EnvSchema = z
     ),
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_API_BASE_URL: optionalText.pipe(z.url({ message: "must be an absolute URL such as https://api.twilio.com" }).optional()),
+    TWILIO_WEBHOOK_BASE_URL: optionalText.pipe(z.url({ message: "must be an absolute URL such as https://bika.example.org" }).optional()),
     TWILIO_MEDIA_HOSTS: optionalText,
     TWILIO_SMS_FROM: optionalText.pipe(
       z
@@ -124,6 +125,11 @@ export interface TwilioSettings {
   accountSid: string | null;
   /** Origin of the Twilio REST API (https://api.twilio.com); tests point it at a fake on 127.0.0.1. */
   apiBaseUrl: string;
+  /**
+   * Origin Twilio is configured to call, which its signatures cover: TWILIO_WEBHOOK_BASE_URL, else
+   * PUBLIC_BASE_URL. It differs when Twilio reaches the app through a tunnel or another host name.
+   */
+  webhookBaseUrl: string;
   /** Lower-case host names media may be downloaded from, redirects included. */
   mediaHosts: string[];
   /** SMS sender of resident sign-in codes, a number or a Messaging Service SID. Null sends codes to the development outbox. */
@@ -227,6 +233,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
           authToken: v.TWILIO_AUTH_TOKEN,
           accountSid: v.TWILIO_ACCOUNT_SID ?? null,
           apiBaseUrl: (v.TWILIO_API_BASE_URL ?? "https://api.twilio.com").replace(/\/+$/, ""),
+          webhookBaseUrl: (v.TWILIO_WEBHOOK_BASE_URL ?? v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
           mediaHosts: v.TWILIO_MEDIA_HOSTS
             ? v.TWILIO_MEDIA_HOSTS.split(",")
                 .map((host) => host.trim().toLowerCase())

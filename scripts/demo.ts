@@ -10,6 +10,7 @@ import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import type { SeedAccount } from "@/db/seed";
 import { generateKey } from "@/lib/crypto/fernet";
+import { FIXTURE_WEBHOOK } from "./fixture-webhook";
 
 const root = path.resolve(__dirname, "..");
 const envFile = path.join(root, ".env.local");
@@ -105,6 +106,9 @@ function printWelcome(baseUrl: string, accounts: SeedAccount[], formatAccountTab
       ...tenants.map(([slug, name]) => `  ${name.padEnd(width)}  ${baseUrl}/m/${slug}/report`),
       `Staff dashboard:      ${baseUrl}/dashboard`,
       `Development outbox:   ${baseUrl}/dev/outbox   (one-time sign-in codes and messages to residents)`,
+      ...(process.env.TWILIO_AUTH_TOKEN
+        ? []
+        : [`WhatsApp webhook:     ${baseUrl}/api/whatsapp/webhook   (try: npm run whatsapp:replay -- test/fixtures/twilio/01-text-plain.json)`]),
       "",
       "Accounts:",
       formatAccountTable(accounts)
@@ -116,6 +120,17 @@ function printWelcome(baseUrl: string, accounts: SeedAccount[], formatAccountTab
       "",
     ].join("\n"),
   );
+}
+
+/**
+ * Without a Twilio auth token of its own, the demo checks webhook signatures with the token and URL
+ * the recorded fixtures in test/fixtures/twilio were signed with, so `npm run whatsapp:replay`
+ * can post them. They are set for this process only: the token is public, so it must never reach
+ * .env.local or a deployment.
+ */
+function fixtureWebhookSettings(): Record<string, string> {
+  if (process.env.TWILIO_AUTH_TOKEN) return {};
+  return { TWILIO_AUTH_TOKEN: FIXTURE_WEBHOOK.authToken, TWILIO_WEBHOOK_BASE_URL: FIXTURE_WEBHOOK.baseUrl };
 }
 
 async function main(): Promise<void> {
@@ -142,7 +157,7 @@ async function main(): Promise<void> {
     stdio: "inherit",
     // No SMS or WhatsApp provider is configured in the demo, so residents read their one-time
     // codes from /dev/outbox, which production mode serves only with DEV_OUTBOX=true.
-    env: { ...process.env, PORT: String(port), DEV_OUTBOX: "true" },
+    env: { ...process.env, PORT: String(port), DEV_OUTBOX: "true", ...fixtureWebhookSettings() },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {

@@ -17,7 +17,7 @@ import { sendWhatsAppThroughTwilio, TwilioSendError } from "@/lib/whatsapp/twili
  */
 export const FREE_TEXT_WINDOW_HOURS = 24;
 
-/** Path of the delivery-status callback, appended to PUBLIC_BASE_URL. */
+/** Path of the delivery-status callback, appended to the Twilio webhook origin (TWILIO_WEBHOOK_BASE_URL or PUBLIC_BASE_URL). */
 export const STATUS_CALLBACK_PATH = "/api/whatsapp/status";
 
 export type Delivery = typeof notificationDeliveries.$inferSelect;
@@ -105,7 +105,7 @@ export async function deliverWhatsAppNotification(tx: Tx, notification: WhatsApp
         messagingServiceSid: tenant.whatsappNumber === null ? (tenant.settings.whatsapp?.messagingServiceSid ?? null) : null,
         to: phone,
         ...(template ? { contentSid: template.contentSid, contentVariables: template.variables } : { body: notification.body }),
-        statusCallback: `${env().publicBaseUrl}${STATUS_CALLBACK_PATH}`,
+        statusCallback: `${settings.webhookBaseUrl}${STATUS_CALLBACK_PATH}`,
       },
     );
     log.info({ messageSid: sent.sid, kind, providerStatus: sent.status }, "whatsapp notification sent");

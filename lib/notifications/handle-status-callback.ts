@@ -35,7 +35,7 @@ export async function handleStatusCallback(request: Request, context: RouteConte
   if (Buffer.byteLength(rawBody) > MAX_FORM_BODY_BYTES) return twimlResponse([], 413);
   const params = parseFormBody(rawBody);
 
-  const url = signedWebhookUrl(env().publicBaseUrl, request.url);
+  const url = signedWebhookUrl(settings.webhookBaseUrl, request.url);
   if (!isValidTwilioSignature({ authToken: settings.authToken, signature: request.headers.get(SIGNATURE_HEADER), url, params })) {
     context.log.warn({ url }, "status callback rejected: X-Twilio-Signature is missing or does not match");
     return twimlResponse([], 403);

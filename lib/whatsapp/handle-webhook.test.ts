@@ -188,6 +188,26 @@ describe("webhook rejections", () => {
     expect(result.replies).toHaveLength(1);
   });
 
+  it("checks against TWILIO_WEBHOOK_BASE_URL when set", async () => {
+    const saved = { PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL, TWILIO_WEBHOOK_BASE_URL: process.env.TWILIO_WEBHOOK_BASE_URL };
+    // The app's own address differs from the one Twilio calls, as behind a tunnel.
+    Object.assign(process.env, { PUBLIC_BASE_URL: "http://127.0.0.1:3000", TWILIO_WEBHOOK_BASE_URL: "https://example.municipality.test/" });
+    resetEnvForTests();
+    try {
+      const params = inboundParams({ from, body: "hi" });
+      const { body, signature } = signedWebhookBody(params);
+      expectTwiml(await postToRoute(webhookRoute, { url: PROXIED_WEBHOOK, body, signature }), 200);
+      const forApp = signTwilioRequest(FIXTURE_AUTH_TOKEN, "http://127.0.0.1:3000/api/whatsapp/webhook", params);
+      expectTwiml(await postToRoute(webhookRoute, { url: PROXIED_WEBHOOK, body, signature: forApp }), 403);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      resetEnvForTests();
+    }
+  });
+
   it("rejects an unknown WhatsApp number", async () => {
     const params = inboundParams({ from, body: "hi", to: "+27215550100" }).filter(([name]) => name !== "MessagingServiceSid");
     const { body, signature } = signedWebhookBody(params);

@@ -43,7 +43,7 @@ export async function handleWhatsAppWebhook(request: Request, context: RouteCont
   }
   const params = parseFormBody(rawBody);
 
-  const url = signedWebhookUrl(env().publicBaseUrl, request.url);
+  const url = signedWebhookUrl(settings.webhookBaseUrl, request.url);
   const signature = request.headers.get(SIGNATURE_HEADER);
   if (!isValidTwilioSignature({ authToken: settings.authToken, signature, url, params })) {
     log.warn({ url, signaturePresent: signature !== null }, "whatsapp webhook rejected: X-Twilio-Signature is missing or does not match");

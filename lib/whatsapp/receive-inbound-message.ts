@@ -145,7 +145,7 @@ export async function receiveInboundMessage(
       }
 
       const locale = outcome.locale ?? localeOf(resident);
-      log.info({ from: conversation.state, to: outcome.state, replies: outcome.replies.length, failed: failure !== null, locale }, "whatsapp message processed");
+      log.info({ fromState: conversation.state, toState: outcome.state, replies: outcome.replies.length, failed: failure !== null, locale }, "whatsapp message processed");
       return { duplicate: false, replies: outcome.replies, state: outcome.state };
     },
     db,
