@@ -4,7 +4,7 @@ import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DocumentRejectedError } from "./document-rejected-error";
-import { MAX_INPUT_PIXELS, prepareImage } from "./prepare-image";
+import { MAX_INPUT_PIXELS, prepareImage, UPSCALED_LINE_HEIGHT } from "./prepare-image";
 import { readDocument } from "./read-document";
 
 const FIXTURES = path.join(__dirname, "..", "..", "test", "fixtures", "proof-of-residence");
@@ -103,11 +103,14 @@ describe("prepareImage", () => {
       expect(prepared.directionCertain).toBe(true);
       expect(prepared.skewAngle).toBeCloseTo(SCAN_SKEW, 0);
       expect(prepared.scale).toBe(1);
-      const metadata = await sharp(prepared.png).metadata();
-      expect(metadata.format).toBe("png");
-      expect(metadata.channels).toBe(1);
-      expect(metadata.density).toBe(300);
-      expect(metadata.height).toBeGreaterThan(metadata.width ?? 0);
+      expect(prepared.upsideDown.orientation).toBe("upright");
+      expect(prepared.turnedUpsideDown).toBe(false);
+      // A binary PGM: header, then one byte per pixel.
+      const header = `P5\n${prepared.width} ${prepared.height}\n255\n`;
+      expect(prepared.image.subarray(0, header.length).toString("latin1")).toBe(header);
+      expect(prepared.image.length).toBe(header.length + prepared.width * prepared.height);
+      expect(prepared.pixels.length).toBe(prepared.width * prepared.height);
+      expect(prepared.height).toBeGreaterThan(prepared.width);
     },
     TIMEOUT,
   );
@@ -155,8 +158,8 @@ describe("prepareImage", () => {
       const small = await sharp(scan).resize({ width: Math.round(2480 * 0.4) }).png().toBuffer();
       const prepared = await prepareImage(small);
       expect(prepared.scale).toBeGreaterThan(1.5);
-      expect(prepared.lineHeight).toBeGreaterThanOrEqual(26);
-      expect(prepared.lineHeight).toBeLessThanOrEqual(34);
+      expect(prepared.lineHeight).toBeGreaterThanOrEqual(UPSCALED_LINE_HEIGHT - 3);
+      expect(prepared.lineHeight).toBeLessThanOrEqual(UPSCALED_LINE_HEIGHT + 3);
     },
     TIMEOUT,
   );

@@ -1,9 +1,10 @@
 // Turns an uploaded photo or scan into an image tesseract reads well: orientation from EXIF, grey,
-// text lines horizontal, text at about 300 dpi size, contrast stretched. Whether a page is upside
-// down cannot be seen without reading it, so read-image.ts settles that with OCR.
+// text lines horizontal, text at about 300 dpi size, contrast stretched, and turned right way up when
+// upside-down.ts finds the text upside down. When that test is unsure, read-image.ts settles it with OCR.
 
 import sharp, { type Metadata, type Sharp } from "sharp";
 import { DocumentRejectedError } from "./document-rejected-error";
+import { detectUpsideDown, type UpsideDownDecision } from "./upside-down";
 
 /** Larger images are refused before they are decoded; 50 MP is well above a 600 dpi A4 scan (35 MP). */
 export const MAX_INPUT_PIXELS = 50_000_000;
@@ -14,20 +15,22 @@ const MAX_OCR_PIXELS = 36_000_000;
 const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp", "tiff"]);
 
 /**
- * Text line height, in pixels from the top of the tallest letters to the bottom of the lowest, that
- * small text is scaled up to. Tesseract's documentation (ImproveQuality) states that it works best at
- * 300 dpi or more. The body lines of a statement scanned at 300 dpi (the Tshwane fixture) measure
- * 29 px with this file's method.
+ * Line heights, in pixels from the top of the tallest letters to the bottom of the lowest, that decide
+ * the resize. The body lines of a statement scanned at 300 dpi (the Tshwane fixture) measure 29 px with
+ * this file's method, so 20 px is that type at about 200 dpi and 14 px at about 145 dpi.
  *
- * Lines under MIN_LINE_HEIGHT (the same type at about 200 dpi) are scaled up to TARGET_LINE_HEIGHT, by
- * at most MAX_UPSCALE. Lines over MAX_LINE_HEIGHT (about 750 dpi) are scaled down to it, which saves
- * OCR time without losing detail. Upscaling doubles the OCR time. On the fixtures scaled down to
- * 100 dpi it raised tesseract's mean confidence from 0.83 to 0.93, while 200 dpi scans read as well
- * without it (bench/ocr.ts and one-off runs on the development machine).
+ * Lines under UPSCALE_BELOW are scaled up to UPSCALED_LINE_HEIGHT, by at most MAX_UPSCALE, and lines
+ * over DOWNSCALE_ABOVE (about 750 dpi) are scaled down to DOWNSCALED_LINE_HEIGHT. Between the two the
+ * page keeps its size, because tesseract's time grows with the pixels it reads while its accuracy did
+ * not on the fixtures. Measured with tesseract.js 7 on the development machine, the phone photo (16 px
+ * lines) read at its own size gave every field and a mean confidence of 0.90 in about 1.2 s. Scaled up
+ * to 30 px lines (17 MP) it gave 0.89 in about 4 s. The Tshwane scan shrunk to 12 px lines and scaled
+ * up to 20 px gave every field at 0.93 to 0.94, and at 15 px still 0.91.
  */
-export const TARGET_LINE_HEIGHT = 30;
-const MIN_LINE_HEIGHT = 20;
-const MAX_LINE_HEIGHT = 75;
+export const UPSCALED_LINE_HEIGHT = 20;
+const UPSCALE_BELOW = 14;
+const DOWNSCALED_LINE_HEIGHT = 30;
+const DOWNSCALE_ABOVE = 75;
 const MAX_UPSCALE = 3;
 
 /** Maximum width and height of the downscaled copy used to measure skew and line height. */
@@ -40,12 +43,21 @@ const MIN_SKEW_CORRECTION = 0.2;
 const DIRECTION_MARGIN = 1.25;
 
 export interface PreparedImage {
-  /** Greyscale PNG marked as 300 dpi. */
-  png: Buffer;
+  /**
+   * Greyscale binary PGM (P5) of the prepared page, which tesseract.js's Leptonica reads without
+   * decompressing. The resolution tesseract assumes comes from the pool's user_defined_dpi setting.
+   */
+  image: Buffer;
+  /** The same pixels without the PGM header, one byte per pixel, row by row. */
+  pixels: Buffer;
   width: number;
   height: number;
   /** Quarter turn applied, clockwise degrees, so text lines run horizontally (up or upside down). */
   quarterTurn: 0 | 90;
+  /** Whether the page was also turned 180 degrees because its text was found upside down. */
+  turnedUpsideDown: boolean;
+  /** The upside-down test on the pixels; "unknown" leaves the decision to read-image.ts. */
+  upsideDown: UpsideDownDecision;
   /** Skew corrected, clockwise degrees, on top of the quarter turn. */
   skewAngle: number;
   /** Whether the text lines' direction was clearly horizontal or vertical before turning. */
@@ -56,7 +68,7 @@ export interface PreparedImage {
   lineHeight: number | null;
 }
 
-interface SourcePixels {
+export interface SourcePixels {
   data: Buffer;
   width: number;
   height: number;
@@ -102,41 +114,75 @@ export async function prepareImage(input: Buffer): Promise<PreparedImage> {
 
   const measured = analysis.lineHeight;
   let scale = 1;
-  if (measured !== null && measured < MIN_LINE_HEIGHT) scale = Math.min(MAX_UPSCALE, TARGET_LINE_HEIGHT / measured);
-  if (measured !== null && measured > MAX_LINE_HEIGHT) scale = TARGET_LINE_HEIGHT / measured;
+  if (measured !== null && measured < UPSCALE_BELOW) scale = Math.min(MAX_UPSCALE, UPSCALED_LINE_HEIGHT / measured);
+  if (measured !== null && measured > DOWNSCALE_ABOVE) scale = DOWNSCALED_LINE_HEIGHT / measured;
   scale = Math.min(scale, Math.sqrt(MAX_OCR_PIXELS / (source.width * source.height)));
 
   const skew = Math.abs(analysis.skewAngle) >= MIN_SKEW_CORRECTION ? analysis.skewAngle : 0;
   const rotation = analysis.quarterTurn - skew;
+  // One sharp pipeline resizes and turns. With raw input and fit "fill", sharp (0.35) applies the
+  // resize to the page as decoded and then turns it, for quarter turns and other angles alike.
   let pipeline = sharp(source.data, { raw: { width: source.width, height: source.height, channels: 1 } });
-  if (rotation !== 0) pipeline = pipeline.rotate(rotation, { background: { r: 255, g: 255, b: 255 } });
-  const rotated = await toGreyPixels(pipeline);
-
-  let output = sharp(rotated.data, { raw: { width: rotated.width, height: rotated.height, channels: 1 } });
   if (scale !== 1) {
-    output = output.resize({
-      width: Math.max(1, Math.round(rotated.width * scale)),
-      height: Math.max(1, Math.round(rotated.height * scale)),
+    pipeline = pipeline.resize({
+      width: Math.max(1, Math.round(source.width * scale)),
+      height: Math.max(1, Math.round(source.height * scale)),
+      fit: "fill",
       kernel: "lanczos3",
     });
   }
-  const { data, info } = await output
-    .normalise()
-    .toColourspace("b-w")
-    .png({ compressionLevel: 1 })
-    .withDensity(300)
-    .toBuffer({ resolveWithObject: true });
+  if (rotation !== 0) pipeline = pipeline.rotate(rotation, { background: { r: 255, g: 255, b: 255 } });
+  const page = await toGreyPixels(pipeline);
+  stretchContrast(page.data);
+
+  const lineHeight = measured === null ? null : Math.round(measured * scale);
+  const upsideDown = await detectUpsideDown(page, lineHeight);
+  const turnedUpsideDown = upsideDown.orientation === "upside_down";
+  // In a one-byte-per-pixel image stored row by row, reversing the bytes turns it 180 degrees.
+  if (turnedUpsideDown) page.data.reverse();
+  const image = toPgm(page);
 
   return {
-    png: data,
-    width: info.width,
-    height: info.height,
+    image,
+    pixels: image.subarray(image.length - page.data.length),
+    width: page.width,
+    height: page.height,
     quarterTurn: analysis.quarterTurn,
+    turnedUpsideDown,
+    upsideDown,
     skewAngle: round2(skew),
     directionCertain: analysis.directionCertain,
     scale: round2(scale),
-    lineHeight: measured === null ? null : Math.round(measured * scale),
+    lineHeight,
   };
+}
+
+/** Share of the darkest and of the brightest pixels that the contrast stretch clips, like sharp's normalise(). */
+const CONTRAST_CLIP = 0.01;
+
+// Stretches grey levels linearly so the 1st percentile becomes black and the 99th white, in place.
+// sharp's normalise() does the same but took about 0.5 s on a 9 MP page, ten times this loop.
+function stretchContrast(pixels: Buffer): void {
+  const histogram = new Uint32Array(256);
+  for (const value of pixels) histogram[value] = (histogram[value] ?? 0) + 1;
+  const clip = pixels.length * CONTRAST_CLIP;
+  let low = 0;
+  for (let seen = 0; low < 255 && seen + (histogram[low] ?? 0) <= clip; low += 1) seen += histogram[low] ?? 0;
+  let high = 255;
+  for (let seen = 0; high > 0 && seen + (histogram[high] ?? 0) <= clip; high -= 1) seen += histogram[high] ?? 0;
+  if (high <= low) return;
+  const table = new Uint8Array(256);
+  for (let level = 0; level < 256; level += 1) table[level] = Math.max(0, Math.min(255, Math.round(((level - low) * 255) / (high - low))));
+  for (let index = 0; index < pixels.length; index += 1) pixels[index] = table[pixels[index] ?? 0] ?? 0;
+}
+
+/** Wraps one-channel pixels in a binary PGM header (Netpbm P5, maximum grey 255). */
+export function toPgm(page: SourcePixels): Buffer {
+  const header = Buffer.from(`P5\n${page.width} ${page.height}\n255\n`, "latin1");
+  const image = Buffer.allocUnsafe(header.length + page.data.length);
+  header.copy(image, 0);
+  page.data.copy(image, header.length);
+  return image;
 }
 
 async function decodeGrey(input: Buffer): Promise<SourcePixels> {
@@ -163,20 +209,21 @@ async function toGreyPixels(pipeline: Sharp): Promise<SourcePixels> {
   return { data, width: info.width, height: info.height };
 }
 
-/** Returns the PNG turned clockwise by a multiple of 90 degrees. */
-export async function turnImage(png: Buffer, degrees: 90 | 180 | 270): Promise<Buffer> {
-  return sharp(png).rotate(degrees).toColourspace("b-w").png({ compressionLevel: 1 }).withDensity(300).toBuffer();
+/** Returns the prepared page turned clockwise by a multiple of 90 degrees, as a PGM. */
+export async function turnImage(page: { pixels: Buffer; width: number; height: number }, degrees: 90 | 180 | 270): Promise<Buffer> {
+  const turned = await toGreyPixels(sharp(page.pixels, { raw: { width: page.width, height: page.height, channels: 1 } }).rotate(degrees));
+  return toPgm(turned);
 }
 
-/** Returns a copy of the PNG resized by `scale`, for quick orientation probes. */
-export async function resizeImage(png: Buffer, scale: number): Promise<Buffer> {
-  const metadata = await sharp(png).metadata();
-  return sharp(png)
-    .resize({ width: Math.max(1, Math.round((metadata.width ?? 1) * scale)) })
-    .toColourspace("b-w")
-    .png({ compressionLevel: 1 })
-    .withDensity(300)
-    .toBuffer();
+/** Returns the prepared page resized by `scale`, for quick orientation probes, as raw pixels. */
+export async function resizeImage(page: { pixels: Buffer; width: number; height: number }, scale: number): Promise<SourcePixels> {
+  return toGreyPixels(
+    sharp(page.pixels, { raw: { width: page.width, height: page.height, channels: 1 } }).resize({
+      width: Math.max(1, Math.round(page.width * scale)),
+      height: Math.max(1, Math.round(page.height * scale)),
+      fit: "fill",
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

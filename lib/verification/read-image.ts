@@ -1,10 +1,12 @@
-// OCR of one page image, including the orientation decision that needs OCR. The layout analysis in
-// prepare-image.ts finds which way the lines run but not which way is up. Tesseract's own orientation
-// detection needs osd.traineddata and the legacy engine, which @tesseract.js-data/eng does not ship,
-// so the page is read in the candidate orientations and the one tesseract is most confident in wins.
+// OCR of one page image. prepare-image.ts makes the text lines horizontal and decides from the ink
+// above and below each line whether the page is upside down, so most pages need one recognition.
+// When that decision or the line direction is uncertain, or the reading is poor, the page is also
+// read in other orientations at low resolution ("probes"), and the one tesseract is most confident
+// in wins. Tesseract's own orientation detection needs osd.traineddata and the legacy engine, which
+// @tesseract.js-data/eng does not ship.
 
 import type { OcrPool, OcrResult } from "./ocr-pool";
-import { prepareImage, resizeImage, turnImage, type PreparedImage } from "./prepare-image";
+import { prepareImage, resizeImage, toPgm, turnImage, type PreparedImage, type SourcePixels } from "./prepare-image";
 import type { PageText } from "./types";
 
 /**
@@ -25,15 +27,15 @@ export interface ImageReading {
   rotation: number;
   skewAngle: number;
   scale: number;
-  /** OCR runs on reduced copies to decide the orientation (0 when the first reading was confident). */
+  /** OCR runs on reduced copies to decide the orientation (0 when the first reading was accepted). */
   probes: number;
 }
 
 /** Prepares an image, settles its orientation and reads it. */
 export async function readImage(input: Buffer, pool: OcrPool, pageNumber = 1): Promise<ImageReading> {
   const prepared = await prepareImage(input);
-  const first = await pool.recognize(prepared.png);
-  const baseRotation = prepared.quarterTurn - prepared.skewAngle;
+  const first = await pool.recognize(prepared.image);
+  const baseRotation = prepared.quarterTurn + (prepared.turnedUpsideDown ? 180 : 0) - prepared.skewAngle;
   const result = (ocr: OcrResult, turn: number, probes: number): ImageReading => {
     const turned = turn === 90 || turn === 270;
     return {
@@ -51,29 +53,31 @@ export async function readImage(input: Buffer, pool: OcrPool, pageNumber = 1): P
     };
   };
 
-  if (first.confidence >= ACCEPTED_CONFIDENCE && prepared.directionCertain) return result(first, 0, 0);
+  const upsideDownKnown = prepared.upsideDown.orientation !== "unknown";
+  if (first.confidence >= ACCEPTED_CONFIDENCE && prepared.directionCertain && upsideDownKnown) return result(first, 0, 0);
 
   // Upside down is always possible; on its side only when the line direction was unclear or the
   // first reading was poor enough to doubt it.
   const turns: (90 | 180 | 270)[] = prepared.directionCertain && first.confidence >= ACCEPTED_CONFIDENCE / 2 ? [180] : [180, 90, 270];
   const probe = await probeImage(prepared);
-  const baseline = await pool.recognize(probe);
+  const baseline = await pool.recognize(toPgm(probe));
   let best: { turn: 0 | 90 | 180 | 270; confidence: number } = { turn: 0, confidence: baseline.confidence };
   for (const turn of turns) {
-    const reading = await pool.recognize(await turnImage(probe, turn));
+    const reading = await pool.recognize(await turnImage({ pixels: probe.data, width: probe.width, height: probe.height }, turn));
     if (reading.confidence > best.confidence) best = { turn, confidence: reading.confidence };
   }
   const probes = 1 + turns.length;
   if (best.turn === 0 || best.confidence < baseline.confidence + PROBE_MARGIN) return result(first, 0, probes);
 
-  const second = await pool.recognize(await turnImage(prepared.png, best.turn));
+  const second = await pool.recognize(await turnImage(prepared, best.turn));
   return second.confidence > first.confidence ? result(second, best.turn, probes) : result(first, 0, probes);
 }
 
-async function probeImage(prepared: PreparedImage): Promise<Buffer> {
+async function probeImage(prepared: PreparedImage): Promise<SourcePixels> {
   const lineHeight = prepared.lineHeight;
   const scale = lineHeight === null ? 0.5 : Math.min(1, PROBE_LINE_HEIGHT / lineHeight);
-  return scale < 0.95 ? resizeImage(prepared.png, scale) : prepared.png;
+  if (scale < 0.95) return resizeImage(prepared, scale);
+  return { data: prepared.pixels, width: prepared.width, height: prepared.height };
 }
 
 function normaliseDegrees(degrees: number): number {

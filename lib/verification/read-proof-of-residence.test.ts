@@ -2,6 +2,7 @@
 
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckContext } from "./checks";
 import { COMPARED_FIELDS, compareWithGroundTruth, GroundTruth } from "./ground-truth";
@@ -144,6 +145,37 @@ describe("images", () => {
       expect(recognitions).toBeGreaterThanOrEqual(1);
       expect(reading.textConfidence).toBeGreaterThan(0.7);
     },
+  );
+});
+
+describe("phone photo turned upside down", () => {
+  it(
+    "is read right way up with one recognition",
+    async () => {
+      const file = "johannesburg_phone_photo.jpg";
+      const testCase = CASES.find((candidate) => candidate.file === file)!;
+      const upsideDown = await sharp(await readFile(path.join(FIXTURES, file))).rotate(180).jpeg({ quality: 95 }).toBuffer();
+      let recognitions = 0;
+      const counting: OcrPool = {
+        size: pool.size,
+        get usable() {
+          return pool.usable;
+        },
+        close: () => pool.close(),
+        recognize: (image) => {
+          recognitions += 1;
+          return pool.recognize(image);
+        },
+      };
+      const reading = await readProofOfResidence(upsideDown, testCase.context, async () => counting);
+      expect(recognitions).toBe(1);
+      const comparison = compareWithGroundTruth(reading.fields, result(file).truth);
+      for (const field of COMPARED_FIELDS) {
+        const message = `${field}: expected ${JSON.stringify(comparison[field].expected)}, read ${JSON.stringify(comparison[field].actual)}`;
+        expect(comparison[field].correct, message).toBe(true);
+      }
+    },
+    60_000,
   );
 });
 
