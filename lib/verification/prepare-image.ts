@@ -334,30 +334,33 @@ function along(x: number, y: number, sin: number, cos: number, direction: "rows"
   return direction === "rows" ? x * cos + y * sin : y * cos - x * sin;
 }
 
+// Two passes over the points, the first for the range and the second for the counts, because
+// collecting the positions in an array first took most of the analysis time.
 function profile(points: InkPoints, angle: number, direction: "rows" | "columns", keep?: (index: number) => boolean): Profile {
   const radians = (angle * Math.PI) / 180;
   const sin = Math.sin(radians);
   const cos = Math.cos(radians);
-  const positions: number[] = [];
   let min = Infinity;
   let max = -Infinity;
+  let kept = 0;
   for (let index = 0; index < points.count; index += 1) {
     if (keep && !keep(index)) continue;
     const position = across(points.xs[index] ?? 0, points.ys[index] ?? 0, sin, cos, direction);
-    positions.push(position);
     if (position < min) min = position;
     if (position > max) max = position;
+    kept += 1;
   }
-  if (positions.length === 0) return { counts: new Uint32Array(0), squares: 0, score: 0 };
+  if (kept === 0) return { counts: new Uint32Array(0), squares: 0, score: 0 };
   const bins = Math.ceil(max - min) + 1;
   const counts = new Uint32Array(bins);
-  for (const position of positions) {
-    const bin = Math.floor(position - min);
+  for (let index = 0; index < points.count; index += 1) {
+    if (keep && !keep(index)) continue;
+    const bin = Math.floor(across(points.xs[index] ?? 0, points.ys[index] ?? 0, sin, cos, direction) - min);
     counts[bin] = (counts[bin] ?? 0) + 1;
   }
   let squares = 0;
   for (const count of counts) squares += count * count;
-  return { counts, squares, score: (squares * bins) / (positions.length * positions.length) };
+  return { counts, squares, score: (squares * bins) / (kept * kept) };
 }
 
 function searchAngle(points: InkPoints, direction: "rows" | "columns"): { angle: number; score: number } {
