@@ -1,2 +1,11 @@
 export { enqueueJob, type EnqueueJobInput } from "./enqueue-job";
-export { registerJobHandler, registerPeriodicTask, type JobContext, type JobHandler, type PeriodicTask } from "./registry";
+export {
+  registerJobHandler,
+  registerJobHandlerWithoutTransaction,
+  registerPeriodicTask,
+  type JobContext,
+  type JobHandler,
+  type PeriodicTask,
+  type StandaloneJobContext,
+  type StandaloneJobHandler,
+} from "./registry";

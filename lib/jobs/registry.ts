@@ -1,4 +1,4 @@
-import type { Tx } from "@/db/client";
+import type { Database, Tx } from "@/db/client";
 import type { Logger } from "@/lib/log";
 
 export interface JobContext {
@@ -19,6 +19,31 @@ export interface JobContext {
  */
 export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
 
+/** Context of a handler that runs outside any transaction (`registerJobHandlerWithoutTransaction`). */
+export interface StandaloneJobContext {
+  /**
+   * Database the worker was given, to pass to `withTenant`; undefined means the process's database,
+   * which `withTenant` then opens itself.
+   */
+  db: Database | undefined;
+  jobId: string;
+  tenantId: string;
+  /** 1 on the first run, 2 on the first retry, and so on. */
+  attempt: number;
+  /** Logger stamped with the job id, kind and tenant id. */
+  log: Logger;
+}
+
+/**
+ * Work for one job kind that opens its own short transactions, for jobs that spend seconds outside
+ * the database (OCR). Throwing schedules a retry as for `JobHandler`, but writes already committed stay,
+ * so each transaction must leave the rows in a state from which a retry can continue.
+ */
+export type StandaloneJobHandler = (payload: Record<string, unknown>, ctx: StandaloneJobContext) => Promise<void>;
+
+/** A registered handler and whether the worker wraps it in a transaction of the job's tenant. */
+export type RegisteredJobHandler = { inTransaction: true; run: JobHandler } | { inTransaction: false; run: StandaloneJobHandler };
+
 export interface PeriodicTask {
   /** Dotted name for logs, such as uploads.cleanup_expired_intents. */
   name: string;
@@ -31,7 +56,7 @@ export interface PeriodicTask {
 // separately: a module-level Map would exist once per bundle, and the worker would not see
 // handlers registered elsewhere.
 interface Registry {
-  handlers: Map<string, JobHandler>;
+  handlers: Map<string, RegisteredJobHandler>;
   periodicTasks: Map<string, PeriodicTask>;
 }
 const globalForJobs = globalThis as typeof globalThis & { __bikaJobRegistry?: Registry };
@@ -43,10 +68,15 @@ function registry(): Registry {
 
 /** Registers the handler for a job kind, replacing an earlier one (development reloads modules). */
 export function registerJobHandler(kind: string, handler: JobHandler): void {
-  registry().handlers.set(kind, handler);
+  registry().handlers.set(kind, { inTransaction: true, run: handler });
 }
 
-export function getJobHandler(kind: string): JobHandler | undefined {
+/** Registers a handler that the worker runs outside any transaction, replacing an earlier one. */
+export function registerJobHandlerWithoutTransaction(kind: string, handler: StandaloneJobHandler): void {
+  registry().handlers.set(kind, { inTransaction: false, run: handler });
+}
+
+export function getJobHandler(kind: string): RegisteredJobHandler | undefined {
   return registry().handlers.get(kind);
 }
 

@@ -27,8 +27,9 @@ export function retryDelayMs(attempt: number): number {
 const jobLog = log.child({ component: "jobs" });
 
 /**
- * Claims the jobs due at `now` and runs each in a transaction of its tenant. Returns how many
- * jobs finished, were scheduled for a retry, and failed for good.
+ * Claims the jobs due at `now` and runs each in a transaction of its tenant, or without one for
+ * handlers registered with `registerJobHandlerWithoutTransaction`. Returns how many jobs finished,
+ * were scheduled for a retry, and failed for good.
  */
 export async function runDueJobs(
   options: { now?: Date; db?: Database; batchSize?: number } = {},
@@ -77,11 +78,13 @@ async function runJob(job: Job, now: Date, db: Database | undefined): Promise<"d
     const handler = getJobHandler(job.kind);
     if (!handler) throw new Error(`no handler is registered for job kind ${job.kind}`);
     jobContextLog.info("job started");
-    await withTenant(
-      job.tenantId,
-      (tx) => handler(job.payload, { tx, jobId: job.id, tenantId: job.tenantId, attempt: job.attempts, log: jobContextLog }),
-      db,
-    );
+    const context = { jobId: job.id, tenantId: job.tenantId, attempt: job.attempts, log: jobContextLog };
+    if (handler.inTransaction) {
+      const run = handler.run;
+      await withTenant(job.tenantId, (tx) => run(job.payload, { ...context, tx }), db);
+    } else {
+      await handler.run(job.payload, { ...context, db });
+    }
   } catch (error) {
     return recordFailure(job, now, error, jobContextLog, db);
   }
