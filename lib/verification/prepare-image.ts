@@ -22,10 +22,12 @@ const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp", "tiff"]);
  * Lines under UPSCALE_BELOW are scaled up to UPSCALED_LINE_HEIGHT, by at most MAX_UPSCALE, and lines
  * over DOWNSCALE_ABOVE (about 750 dpi) are scaled down to DOWNSCALED_LINE_HEIGHT. Between the two the
  * page keeps its size, because tesseract's time grows with the pixels it reads while its accuracy did
- * not on the fixtures. Measured with tesseract.js 7 on the development machine, the phone photo (16 px
- * lines) read at its own size gave every field and a mean confidence of 0.90 in about 1.2 s. Scaled up
- * to 30 px lines (17 MP) it gave 0.89 in about 4 s. The Tshwane scan shrunk to 12 px lines and scaled
- * up to 20 px gave every field at 0.93 to 0.94, and at 15 px still 0.91.
+ * not on the fixtures. Tesseract's documentation (ImproveQuality) states that it works best at 300 dpi
+ * or more, and an earlier measurement found that scaling 100 dpi copies of the fixtures up to 30 px
+ * lines raised the mean confidence from 0.83 to 0.93. Measured with tesseract.js 7 on the development
+ * machine, the phone photo (16 px lines) read at its own size gave every field and a mean confidence
+ * of 0.90 in about 1.2 s. Scaled up to 30 px lines (17 MP) it gave 0.89 in about 4 s. The Tshwane scan
+ * shrunk to 12 px lines and scaled up to 20 px gave every field at 0.93 to 0.94, and at 15 px still 0.91.
  */
 export const UPSCALED_LINE_HEIGHT = 20;
 const UPSCALE_BELOW = 14;
