@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { queryAsTenant, type Tx } from "@/db/client";
 import { mapTableRow } from "@/db/rows";
@@ -55,20 +55,20 @@ export async function getOwnAttachmentOrThrow(tx: Tx, actor: Actor, fileId: stri
  * Returns what getOwnAttachmentOrThrow returns, for callers that need no transaction around the read.
  */
 export async function loadOwnAttachment(actor: Actor, fileId: string, t: UploadTranslator): Promise<Attachment> {
-  const [row] = await queryAsTenant<Record<string, unknown>>(
-    actor.tenantId,
-    sql`select * from media_attachments where file_id = ${fileId} and tenant_id = ${actor.tenantId} and owner_id = ${actor.userId} limit 1`,
-  );
+  const [row] = await queryAsTenant<Record<string, unknown>>(actor.tenantId, {
+    sql: "select * from media_attachments where file_id = $1 and tenant_id = $2 and owner_id = $3 limit 1",
+    params: [fileId, actor.tenantId, actor.userId],
+  });
   if (!row) throw attachmentNotFound(t);
   return mapTableRow(mediaAttachments, row);
 }
 
 /** Reads the user's preferred language in one round trip under the tenant's RLS, and falls back to English. */
 export async function resolveLocaleAsTenant(actor: Actor): Promise<Locale> {
-  const [user] = await queryAsTenant<{ preferredLanguage: string }>(
-    actor.tenantId,
-    sql`select preferred_language as "preferredLanguage" from users where id = ${actor.userId} and tenant_id = ${actor.tenantId} limit 1`,
-  );
+  const [user] = await queryAsTenant<{ preferredLanguage: string }>(actor.tenantId, {
+    sql: 'select preferred_language as "preferredLanguage" from users where id = $1 and tenant_id = $2 limit 1',
+    params: [actor.userId, actor.tenantId],
+  });
   const preferred = user?.preferredLanguage;
   return isLocale(preferred) ? preferred : "en";
 }

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { queryAsTenant } from "@/db/client";
 import type { Actor } from "@/lib/auth/types";
 import type { Locale } from "@/lib/i18n";
@@ -90,6 +89,40 @@ async function drain(tenantId: string): Promise<void> {
   queues.delete(tenantId);
 }
 
+// Fixed text, so it is neither rebuilt nor parsed again for each batch. Parameters: $1 the rows as
+// a JSON array, $2 tenant id, $3 MAX_PENDING_INTENTS.
+const INSERT_PENDING = `
+  with requested as (
+    select * from jsonb_to_recordset($1::jsonb) as r(position int, id uuid, owner_id uuid, file_id uuid, bucket text,
+      object_key text, original_filename text, declared_content_type text, content_type text, declared_size bigint,
+      purpose attachment_purpose, upload_expires_at timestamptz)
+  ),
+  pending as (
+    select owner_id, count(*)::int as pending from media_attachments
+    where tenant_id = $2 and state = 'pending' and owner_id in (select owner_id from requested)
+    group by owner_id
+  ),
+  checked as (
+    select r.*, u.preferred_language,
+      coalesce(p.pending, 0) + (row_number() over (partition by r.owner_id order by r.position))::int - 1 as pending
+    from requested r
+    join users u on u.id = r.owner_id and u.tenant_id = $2 and u.role = 'resident'
+    left join pending p on p.owner_id = r.owner_id
+  ),
+  inserted as (
+    insert into media_attachments (id, tenant_id, owner_id, file_id, bucket, object_key, original_filename,
+      declared_content_type, content_type, declared_size, purpose, source, state, upload_expires_at)
+    select id, $2::uuid, owner_id, file_id, bucket, object_key, original_filename,
+      declared_content_type, content_type, declared_size, purpose, 'web', 'pending', upload_expires_at
+    from checked
+    where pending < $3
+    returning file_id
+  )
+  select position, preferred_language as "preferredLanguage", pending,
+    exists (select 1 from inserted i where i.file_id = checked.file_id) as inserted
+  from checked
+`;
+
 /**
  * Inserts the rows whose owner is a resident of the tenant below the pending limit, counting the
  * owner's earlier rows in the same batch, and returns one outcome per row in the given order.
@@ -114,38 +147,10 @@ async function insertBatch(tenantId: string, batch: Waiting[]): Promise<PendingO
       upload_expires_at: waiting.row.uploadExpiresAt.toISOString(),
     })),
   );
-  const statement = sql`
-    with requested as (
-      select * from jsonb_to_recordset(${requested}::jsonb) as r(position int, id uuid, owner_id uuid, file_id uuid, bucket text,
-        object_key text, original_filename text, declared_content_type text, content_type text, declared_size bigint,
-        purpose attachment_purpose, upload_expires_at timestamptz)
-    ),
-    pending as (
-      select owner_id, count(*)::int as pending from media_attachments
-      where tenant_id = ${tenantId} and state = 'pending' and owner_id in (select owner_id from requested)
-      group by owner_id
-    ),
-    checked as (
-      select r.*, u.preferred_language,
-        coalesce(p.pending, 0) + (row_number() over (partition by r.owner_id order by r.position))::int - 1 as pending
-      from requested r
-      join users u on u.id = r.owner_id and u.tenant_id = ${tenantId} and u.role = 'resident'
-      left join pending p on p.owner_id = r.owner_id
-    ),
-    inserted as (
-      insert into media_attachments (id, tenant_id, owner_id, file_id, bucket, object_key, original_filename,
-        declared_content_type, content_type, declared_size, purpose, source, state, upload_expires_at)
-      select id, ${tenantId}::uuid, owner_id, file_id, bucket, object_key, original_filename,
-        declared_content_type, content_type, declared_size, purpose, 'web', 'pending', upload_expires_at
-      from checked
-      where pending < ${MAX_PENDING_INTENTS}
-      returning file_id
-    )
-    select position, preferred_language as "preferredLanguage", pending,
-      exists (select 1 from inserted i where i.file_id = checked.file_id) as inserted
-    from checked
-  `;
-  const rows = await queryAsTenant<{ position: number; preferredLanguage: Locale; pending: number; inserted: boolean }>(tenantId, statement);
+  const rows = await queryAsTenant<{ position: number; preferredLanguage: Locale; pending: number; inserted: boolean }>(tenantId, {
+    sql: INSERT_PENDING,
+    params: [requested, tenantId, MAX_PENDING_INTENTS],
+  });
 
   const outcomes: PendingOutcome[] = batch.map(() => null);
   for (const { position, ...outcome } of rows) outcomes[position] = outcome;
