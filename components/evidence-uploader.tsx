@@ -186,14 +186,14 @@ export function EvidenceUploader({ purpose, maxFiles, locale, onChange, onFilesC
 
   // Type and size are checked per file in `uploadFile`, so a refused file shows its own message
   // instead of disappearing; `accept` only narrows the picker.
-  const { getRootProps, getInputProps, open, isDragActive } = useDropzone({ onDrop, noClick: true, noKeyboard: true, multiple: true });
+  const { getRootProps, getInputProps, open, isDragActive } = useDropzone({ onDrop, noClick: true, noKeyboard: true, multiple: maxFiles > 1 });
   const full = items.length >= maxFiles;
 
   return (
     <div>
       <div {...getRootProps({ style: { ...styles.dropzone, ...(isDragActive ? styles.dropzoneActive : {}) } })}>
         <label htmlFor={inputId} style={{ marginTop: 0 }}>
-          {t("label")}
+          {t(maxFiles === 1 ? "labelOne" : "label")}
         </label>
         {/* react-dropzone names the input "file upload"; dropping that lets the visible label name it. */}
         <input {...getInputProps({ id: inputId, accept: acceptAttribute(purpose), "aria-label": undefined, "aria-describedby": hintId, disabled: full })} />
@@ -201,7 +201,7 @@ export function EvidenceUploader({ purpose, maxFiles, locale, onChange, onFilesC
           {isDragActive ? t("dropActive") : t("dropHint")} {t(purpose === "evidence" ? "limitsEvidence" : "limitsProof", { max: maxFiles })}
         </p>
         <button type="button" className="secondary" onClick={open} disabled={full}>
-          {t("choose")}
+          {t(maxFiles === 1 ? "chooseOne" : "choose")}
         </button>
       </div>
 

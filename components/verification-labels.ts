@@ -1,4 +1,4 @@
-import type { CheckStatus, ResidenceChecks } from "@/lib/verification/types";
+import type { CheckStatus } from "@/lib/verification/types";
 import type { VerificationState } from "@/lib/verification/verification-requests";
 
 // English labels for the staff screens of residence verification.
@@ -11,11 +11,7 @@ export const VERIFICATION_STATE_LABELS: Record<VerificationState, string> = {
   rejected: "Rejected",
 };
 
-export const CHECK_LABELS: Record<keyof ResidenceChecks, string> = {
-  statementDate: "Statement date",
-  holderName: "Holder name",
-  address: "Address in municipality",
-};
+export { CHECK_LABELS } from "@/lib/verification/check-labels";
 
 export const CHECK_STATUS_LABELS: Record<CheckStatus, string> = {
   passed: "Passed",

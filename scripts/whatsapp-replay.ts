@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const urlIndex = args.indexOf("--url");
   const base = urlIndex >= 0 ? args[urlIndex + 1] : `http://127.0.0.1:${process.env.PORT ?? "3000"}`;
   if (!base) usage("--url needs a value.");
-  const files = args.filter((_, index) => index !== urlIndex && index !== urlIndex + 1);
+  // Without --url, urlIndex is -1 and every argument is a file.
+  const files = urlIndex < 0 ? args : args.filter((_, index) => index !== urlIndex && index !== urlIndex + 1);
   if (files.length === 0) usage("Name at least one fixture file.");
 
   for (const file of files) {

@@ -11,6 +11,7 @@ import { isLocale } from "@/lib/i18n";
 import { log as rootLogger } from "@/lib/log";
 import { enqueueResidentNotice } from "@/lib/notifications/resident-notice";
 import { sendResidentMessage } from "@/lib/outbox/send-resident-message";
+import { CHECK_LABELS } from "./check-labels";
 import { verificationTranslator } from "./messages";
 import {
   extractedValues,
@@ -94,9 +95,10 @@ export async function decideVerification(
         .filter(([, result]) => (result as { status?: unknown } | null)?.status === "failed")
         .map(([name]) => name);
       if (decision === "approve" && failedChecks.length > 0 && reason === undefined) {
+        const names = failedChecks.map((name) => CHECK_LABELS[name as keyof typeof CHECK_LABELS] ?? name);
         throw new AppError(
           "invalid_input",
-          `Give a reason for approving although these checks failed: ${failedChecks.join(", ")}.`,
+          `Give a reason for approving although these checks failed: ${names.join(", ")}.`,
           { fieldErrors: { reason: ["Say why you approve although a check failed."] } },
         );
       }

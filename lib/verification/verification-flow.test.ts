@@ -272,7 +272,7 @@ describe("verification flow", () => {
 
     await expect(decideVerification(managerActor, { id, decision: "approve", fields }, ctx)).rejects.toMatchObject({
       code: "invalid_input",
-      message: "Give a reason for approving although these checks failed: holderName.",
+      message: "Give a reason for approving although these checks failed: Holder name.",
     });
     expect((await requestRow(id)).state).toBe("needs_review");
 
