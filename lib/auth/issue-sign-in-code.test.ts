@@ -2,9 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withSystem } from "@/db/client";
 import { devOutbox } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { overrideEnv, withEnv } from "@/test/env";
 import { startFakeTwilio, type FakeTwilio } from "@/test/fake-twilio";
 import { issueSignInCode } from "./issue-sign-in-code";
 import { hashSignInCode } from "./sign-in-code";
@@ -154,14 +154,8 @@ describe("issueSignInCode", () => {
   });
 
   it("logs the code in production with the outbox on", async () => {
-    const saved = { NODE_ENV: process.env.NODE_ENV, APP_SECRET: process.env.APP_SECRET, DEV_OUTBOX: process.env.DEV_OUTBOX };
-    Object.assign(process.env, {
-      NODE_ENV: "production",
-      APP_SECRET: "production-like-secret-for-this-test-only-0123",
-      DEV_OUTBOX: "true",
-    });
-    resetEnvForTests();
-    try {
+    const production = { NODE_ENV: "production", APP_SECRET: "production-like-secret-for-this-test-only-0123", DEV_OUTBOX: "true" };
+    await withEnv(production, async () => {
       const capture = captureLog();
       const phone = uniquePhone();
       await issueSignInCode({ tenant: tshwane, phone, locale: "en" }, { db: database.db, now: T0, log: capture.log });
@@ -170,20 +164,11 @@ describe("issueSignInCode", () => {
       const issuedLine = capture.lines().find((line) => line.includes("sign-in code sent to the development outbox"));
       expect(issuedLine).toBeDefined();
       expect(JSON.parse(issuedLine!).oneTimeCode).toBe(code);
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-      resetEnvForTests();
-    }
+    });
   });
 
   it("keeps the code out of production logs", async () => {
-    const saved = { NODE_ENV: process.env.NODE_ENV, APP_SECRET: process.env.APP_SECRET };
-    Object.assign(process.env, { NODE_ENV: "production", APP_SECRET: "production-like-secret-for-this-test-only-0123" });
-    resetEnvForTests();
-    try {
+    await withEnv({ NODE_ENV: "production", APP_SECRET: "production-like-secret-for-this-test-only-0123" }, async () => {
       const capture = captureLog();
       const phone = uniquePhone();
       await issueSignInCode({ tenant: tshwane, phone, locale: "en" }, { db: database.db, now: T0, log: capture.log });
@@ -193,39 +178,26 @@ describe("issueSignInCode", () => {
       expect(issuedLine).toBeDefined();
       expect(JSON.parse(issuedLine!)).not.toHaveProperty("oneTimeCode");
       expect(capture.lines().join("\n")).not.toContain(code);
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-      resetEnvForTests();
-    }
+    });
   });
 
   describe("through Twilio", () => {
     const SMS_FROM = "+27105550199";
     let twilio: FakeTwilio;
-    const names = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE_URL", "TWILIO_SMS_FROM"] as const;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv = () => {};
 
     beforeAll(async () => {
       twilio = await startFakeTwilio();
-      for (const name of names) saved[name] = process.env[name];
-      Object.assign(process.env, {
+      restoreEnv = overrideEnv({
         TWILIO_ACCOUNT_SID: twilio.accountSid,
         TWILIO_AUTH_TOKEN: twilio.authToken,
         TWILIO_API_BASE_URL: twilio.apiBaseUrl,
         TWILIO_SMS_FROM: SMS_FROM,
       });
-      resetEnvForTests();
     });
 
     afterAll(async () => {
-      for (const name of names) {
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-      }
-      resetEnvForTests();
+      restoreEnv();
       await twilio?.close();
     });
 
@@ -251,18 +223,13 @@ describe("issueSignInCode", () => {
     });
 
     it("uses a Messaging Service as sender", async () => {
-      process.env.TWILIO_SMS_FROM = `MG${"a".repeat(32)}`;
-      resetEnvForTests();
-      try {
+      await withEnv({ TWILIO_SMS_FROM: `MG${"a".repeat(32)}` }, async () => {
         const phone = uniquePhone();
         await issue(tshwane, phone, T0);
         const [sent] = twilio.messages.filter((message) => message.to === phone);
         expect(sent?.messagingServiceSid).toBe(`MG${"a".repeat(32)}`);
         expect(sent?.from).toBeNull();
-      } finally {
-        process.env.TWILIO_SMS_FROM = SMS_FROM;
-        resetEnvForTests();
-      }
+      });
     });
 
     it("reports a failed SMS in the resident's language", async () => {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as statusRoute } from "@/app/api/whatsapp/status/route";
 import { POST as webhookRoute } from "@/app/api/whatsapp/webhook/route";
 import { jobs, users, whatsappConversations, whatsappMessages } from "@/db/schema";
-import { resetEnvForTests } from "@/lib/env";
 import { config as proxyConfig } from "@/proxy";
+import { withEnv } from "@/test/env";
 import { parseFormBody } from "./form-body";
 import { WHATSAPP_MESSAGES } from "./messages";
 import { MEDIA_DOWNLOAD_JOB } from "./media/queue-media-download";
@@ -189,23 +189,14 @@ describe("webhook rejections", () => {
   });
 
   it("checks against TWILIO_WEBHOOK_BASE_URL when set", async () => {
-    const saved = { PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL, TWILIO_WEBHOOK_BASE_URL: process.env.TWILIO_WEBHOOK_BASE_URL };
     // The app's own address differs from the one Twilio calls, as behind a tunnel.
-    Object.assign(process.env, { PUBLIC_BASE_URL: "http://127.0.0.1:3000", TWILIO_WEBHOOK_BASE_URL: "https://example.municipality.test/" });
-    resetEnvForTests();
-    try {
+    await withEnv({ PUBLIC_BASE_URL: "http://127.0.0.1:3000", TWILIO_WEBHOOK_BASE_URL: "https://example.municipality.test/" }, async () => {
       const params = inboundParams({ from, body: "hi" });
       const { body, signature } = signedWebhookBody(params);
       expectTwiml(await postToRoute(webhookRoute, { url: PROXIED_WEBHOOK, body, signature }), 200);
       const forApp = signTwilioRequest(FIXTURE_AUTH_TOKEN, "http://127.0.0.1:3000/api/whatsapp/webhook", params);
       expectTwiml(await postToRoute(webhookRoute, { url: PROXIED_WEBHOOK, body, signature: forApp }), 403);
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-      resetEnvForTests();
-    }
+    });
   });
 
   it("rejects an unknown WhatsApp number", async () => {
@@ -262,18 +253,9 @@ describe("proxy", () => {
 
 describe("webhook without Twilio", () => {
   it("answers 503 when no auth token is set", async () => {
-    const saved = process.env.TWILIO_AUTH_TOKEN;
-    const savedSid = process.env.TWILIO_ACCOUNT_SID;
-    delete process.env.TWILIO_AUTH_TOKEN;
-    delete process.env.TWILIO_ACCOUNT_SID;
-    resetEnvForTests();
-    try {
+    await withEnv({ TWILIO_AUTH_TOKEN: undefined, TWILIO_ACCOUNT_SID: undefined }, async () => {
       const result = await postToRoute(webhookRoute, { url: PROXIED_WEBHOOK, ...signedWebhookBody(inboundParams({ from: "+27825550197", body: "hi" })) });
       expectTwiml(result, 503);
-    } finally {
-      process.env.TWILIO_AUTH_TOKEN = saved;
-      process.env.TWILIO_ACCOUNT_SID = savedSid;
-      resetEnvForTests();
-    }
+    });
   });
 });
