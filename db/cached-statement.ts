@@ -1,6 +1,7 @@
 import { is, Param, Placeholder, type Column, type Query } from "drizzle-orm";
 import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import { toRows, type Tx } from "./client";
+import { mapColumns } from "./rows";
 
 /**
  * A statement whose SQL text drizzle builds once, from a builder whose values are
@@ -70,14 +71,7 @@ export class CachedStatement<Row> {
   private mapRows(rows: Record<string, unknown>[]): Row[] {
     const columns = this.columns;
     if (!columns) return rows as Row[];
-    return rows.map((raw) => {
-      const row: Record<string, unknown> = {};
-      for (const [key, column] of Object.entries(columns)) {
-        const value = raw[column.name];
-        row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-      }
-      return row as Row;
-    });
+    return rows.map((raw) => mapColumns(columns, raw) as Row);
   }
 }
 

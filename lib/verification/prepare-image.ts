@@ -344,15 +344,15 @@ function profile(points: InkPoints, angle: number, direction: "rows" | "columns"
   const cos = Math.cos(radians);
   let min = Infinity;
   let max = -Infinity;
-  let kept = 0;
+  let counted = 0;
   for (let index = 0; index < points.count; index += 1) {
     if (keep && !keep(index)) continue;
     const position = across(points.xs[index] ?? 0, points.ys[index] ?? 0, sin, cos, direction);
     if (position < min) min = position;
     if (position > max) max = position;
-    kept += 1;
+    counted += 1;
   }
-  if (kept === 0) return { counts: new Uint32Array(0), squares: 0, score: 0 };
+  if (counted === 0) return { counts: new Uint32Array(0), squares: 0, score: 0 };
   const bins = Math.ceil(max - min) + 1;
   const counts = new Uint32Array(bins);
   for (let index = 0; index < points.count; index += 1) {
@@ -362,7 +362,7 @@ function profile(points: InkPoints, angle: number, direction: "rows" | "columns"
   }
   let squares = 0;
   for (const count of counts) squares += count * count;
-  return { counts, squares, score: (squares * bins) / (kept * kept) };
+  return { counts, squares, score: (squares * bins) / (counted * counted) };
 }
 
 function searchAngle(points: InkPoints, direction: "rows" | "columns"): { angle: number; score: number } {

@@ -87,7 +87,7 @@ export async function readVerificationDocument(payload: Record<string, unknown>,
     db,
   );
   if (!stored.stored) {
-    log.info({ verificationRequestId, state: stored.state }, "verification request was decided or read while reading; result not stored");
+    log.info({ verificationRequestId, state: stored.state }, "verification request was decided or stored by another reader during the read, so this result was not stored");
     return;
   }
   log.info(
@@ -115,13 +115,13 @@ async function claimRequest(tx: Tx, tenantId: string, verificationRequestId: str
     .limit(1)
     .for("update", { of: verificationRequests });
   if (!row) {
-    log.warn({ verificationRequestId }, "verification request not found; nothing to read");
+    log.warn({ verificationRequestId }, "verification request not found, so there is nothing to read");
     return null;
   }
   const { request, document, resident, tenant } = row;
   // A manager may decide before the reader starts; the decision is kept and the reading is skipped.
   if (request.state !== "queued" && request.state !== "reading") {
-    log.info({ verificationRequestId, state: request.state }, "verification request already decided or read; skipping");
+    log.info({ verificationRequestId, state: request.state }, "verification request already decided or read, so the read is skipped");
     return null;
   }
   if (request.state === "queued") {
